@@ -8,6 +8,7 @@ mod doc_comment;
 mod doc_lines;
 mod files;
 mod lexer;
+mod values;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use crate::value::{Dict, Value};
 use files::{abspath, dirname, join, read_source};
 use lexer::Lexer;
 
-pub use lexer::MAX_NESTING;
+pub use values::MAX_NESTING;
 
 /// Deepest chain of `include`s followed; each level is a nested parse.
 pub const MAX_INCLUDE_DEPTH: usize = 200;

@@ -6,11 +6,6 @@
 
 use crate::error::{Error, Result};
 use crate::source::SourceInfo;
-use crate::value::{Dict, Value};
-
-/// Deepest `[` / `{` nesting accepted; QEMU would die of Python's recursion
-/// limit somewhat later, we stop cleanly instead.
-pub const MAX_NESTING: usize = 1000;
 
 /// Lexer state of one file, mirroring QEMU's parser attributes.
 #[derive(Debug)]
@@ -28,7 +23,6 @@ pub(crate) struct Lexer {
     /// String contents or comment text (with its `#`).
     pub(crate) val_str: String,
     pub(crate) val_bool: bool,
-    depth: usize,
     /// Inside a `::` literal block / `.. qmp-example::` of a doc comment,
     /// where line format rules don't apply.
     pub(crate) literal_mode: bool,
@@ -53,7 +47,6 @@ impl Lexer {
             line_pos: 0,
             val_str: String::new(),
             val_bool: false,
-            depth: 0,
             literal_mode: false,
             literal_mode_indent: 0,
         }
@@ -183,95 +176,6 @@ impl Lexer {
                 return Err(self.error("funny character in string"));
             }
             string.push(ch);
-        }
-    }
-
-    fn members(&mut self) -> Result<Dict> {
-        let mut dict = Dict::new();
-        if self.tok == Some('}') {
-            self.accept(true)?;
-            return Ok(dict);
-        }
-        if self.tok != Some('\'') {
-            return Err(self.error("expected string or '}'"));
-        }
-        loop {
-            let key = std::mem::take(&mut self.val_str);
-            self.accept(true)?;
-            if self.tok != Some(':') {
-                return Err(self.error("expected ':'"));
-            }
-            self.accept(true)?;
-            if dict.contains_key(&key) {
-                return Err(self.error(format!("duplicate key '{key}'")));
-            }
-            let value = self.value()?;
-            dict.insert(key, value);
-            if self.tok == Some('}') {
-                self.accept(true)?;
-                return Ok(dict);
-            }
-            if self.tok != Some(',') {
-                return Err(self.error("expected ',' or '}'"));
-            }
-            self.accept(true)?;
-            if self.tok != Some('\'') {
-                return Err(self.error("expected string"));
-            }
-        }
-    }
-
-    fn values(&mut self) -> Result<Vec<Value>> {
-        let mut list = Vec::new();
-        if self.tok == Some(']') {
-            self.accept(true)?;
-            return Ok(list);
-        }
-        if !matches!(self.tok, Some('{' | '[' | '\'' | 't' | 'f')) {
-            return Err(self.error("expected '{', '[', ']', string, or boolean"));
-        }
-        loop {
-            list.push(self.value()?);
-            if self.tok == Some(']') {
-                self.accept(true)?;
-                return Ok(list);
-            }
-            if self.tok != Some(',') {
-                return Err(self.error("expected ',' or ']'"));
-            }
-            self.accept(true)?;
-        }
-    }
-
-    /// One value (QEMU's `get_expr`).
-    pub(crate) fn value(&mut self) -> Result<Value> {
-        match self.tok {
-            Some('{' | '[') => {
-                if self.depth >= MAX_NESTING {
-                    return Err(self.error(format!("nesting deeper than {MAX_NESTING} levels")));
-                }
-                self.depth += 1;
-                let open = self.tok;
-                self.accept(true)?;
-                let value = if open == Some('{') {
-                    self.members().map(Value::Dict)
-                } else {
-                    self.values().map(Value::List)
-                };
-                self.depth -= 1;
-                value
-            }
-            Some('\'') => {
-                let s = std::mem::take(&mut self.val_str);
-                self.accept(true)?;
-                Ok(Value::Str(s))
-            }
-            Some('t' | 'f') => {
-                let b = self.val_bool;
-                self.accept(true)?;
-                Ok(Value::Bool(b))
-            }
-            _ => Err(self.error("expected '{', '[', string, or boolean")),
         }
     }
 }
