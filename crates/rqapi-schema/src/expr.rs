@@ -58,7 +58,10 @@ fn check_expr(parsed: &mut ParsedExpr, docs: &[Doc], pragma: &Pragma) -> Result<
         ));
     };
     let name = check_name_is_str(expr.get(meta), info, &format!("'{meta}'"))?.to_owned();
-    info.set_defn(meta, &name);
+    // QEMU prints no "In META 'NAME':" line for an empty name.
+    if !name.is_empty() {
+        info.set_defn(meta, &name);
+    }
     let info = &*info;
     check_defn_name_str(&name, info, meta, pragma)?;
 
