@@ -109,5 +109,8 @@ fn qemu_suite_expr_stage() {
         mismatches.len()
     );
     assert!(mismatches.is_empty(), "{} mismatches", mismatches.len());
-    assert!(matched >= 50, "suspiciously few expr-stage cases: {matched}");
+    assert!(
+        matched >= 50,
+        "suspiciously few expr-stage cases: {matched}"
+    );
 }
