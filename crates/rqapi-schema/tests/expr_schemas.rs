@@ -30,7 +30,7 @@ fn checked(path: &Path) -> ParsedSchema {
     schema
 }
 
-fn all_dicts<'a>(value: Option<&'a Value>, key: &str) -> bool {
+fn all_dicts(value: Option<&Value>, key: &str) -> bool {
     match value {
         None => true,
         Some(Value::List(items)) => items
