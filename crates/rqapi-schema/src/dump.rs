@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::doc::SectionKind;
 use crate::schema::{
-    AlternateType, ArrayType, Command, Entity, EnumType, Event, Feature, IfCond, Module,
+    AlternateType, ArrayType, Command, Cond, Entity, EnumType, Event, Feature, IfCond, Module,
     ObjectType, Schema, SchemaVisitor, Variant,
 };
 use crate::source::SourceInfo;
@@ -51,7 +51,11 @@ impl<'a> Dumper<'a> {
 
     fn print_if(&mut self, ifcond: &IfCond, indent: usize) {
         if ifcond.is_present() {
-            let repr = ifcond.python_repr();
+            // Python's `%s`: a bare string prints unquoted, a dict as repr.
+            let repr = match ifcond.cond() {
+                Some(Cond::Str(s)) => s.clone(),
+                _ => ifcond.python_repr(),
+            };
             self.line(format_args!("{:indent$}if {repr}", ""));
         }
     }
