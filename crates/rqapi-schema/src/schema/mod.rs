@@ -23,8 +23,10 @@
 //! QEMU's error text otherwise (see [`crate::load`]).
 
 mod build;
+mod builtin;
 mod check;
 mod ifcond;
+mod members;
 mod model;
 mod module_name;
 mod visit;
