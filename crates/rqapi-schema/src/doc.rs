@@ -356,15 +356,11 @@ impl Doc {
                 .rev()
                 .find(|&p| kind_at(self, p) == kind)
         };
-        let pos = if let Some(p) = last_of(SectionKind::Member) {
-            p + 1
-        } else if let Some(p) = last_of(SectionKind::Errors) {
-            p
-        } else if let Some(p) = last_of(SectionKind::Feature) {
-            p
-        } else {
-            1
-        };
+        let pos = last_of(SectionKind::Member)
+            .map(|p| p + 1)
+            .or_else(|| last_of(SectionKind::Errors))
+            .or_else(|| last_of(SectionKind::Feature))
+            .unwrap_or(1);
         self.store
             .push(Section::new(info.clone(), SectionKind::Returns, None));
         let idx = self.store.len() - 1;

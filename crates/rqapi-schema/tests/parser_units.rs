@@ -250,3 +250,21 @@ fn directive_errors() {
     );
     assert!(schema.exprs.is_empty());
 }
+
+#[test]
+fn include_chains_are_bounded() {
+    let dir = scratch_dir();
+    let depth = rqapi_schema::parser::MAX_INCLUDE_DEPTH + 5;
+    for i in 0..depth {
+        let text = format!("{{ 'include': 'f{}.json' }}\n", i + 1);
+        std::fs::write(dir.join(format!("f{i}.json")), text).unwrap();
+    }
+    std::fs::write(dir.join(format!("f{depth}.json")), "").unwrap();
+    let root = dir.join("f0.json").display().to_string();
+    let err = parse_schema(&root).unwrap_err().to_string();
+    assert!(
+        err.ends_with("includes nested deeper than 200 levels"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

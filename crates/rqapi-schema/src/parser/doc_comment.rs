@@ -156,8 +156,7 @@ impl Lexer {
         let first = self.next_doc_line()?;
         let mut doc = match first {
             Some(symbol_line) if symbol_line.starts_with('@') => {
-                let doc = self.read_definition_doc(info, &symbol_line)?;
-                doc
+                self.read_definition_doc(info, &symbol_line)?
             }
             line => self.read_freeform_doc(info, line)?,
         };

@@ -80,14 +80,9 @@ impl Lexer {
     }
 
     fn starts_with_at(&self, word: &str, at: usize) -> bool {
-        let mut i = at;
-        for w in word.chars() {
-            if self.src.get(i) != Some(&w) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        (at..)
+            .zip(word.chars())
+            .all(|(i, w)| self.src.get(i) == Some(&w))
     }
 
     /// Reads the next token. With `skip_comment` false, comments are

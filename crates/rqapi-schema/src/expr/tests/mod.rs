@@ -3,6 +3,7 @@
 
 mod cases_err_a;
 mod cases_err_b;
+mod cases_err_c;
 mod cases_ok;
 mod robustness;
 
@@ -111,4 +112,9 @@ fn rejected_schemas_give_qemu_messages_part_a() {
 #[test]
 fn rejected_schemas_give_qemu_messages_part_b() {
     run_table(cases_err_b::cases());
+}
+
+#[test]
+fn rejected_schemas_give_qemu_messages_part_c() {
+    run_table(cases_err_c::cases());
 }
