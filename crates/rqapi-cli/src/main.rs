@@ -1,3 +1,35 @@
-fn main() {
-    println!("Hello, world!");
+//! `rqapi`: QAPI schema tools.
+//!
+//! Each subcommand lives in its own module under `cmd/` and returns an
+//! [`ExitCode`]; schema errors are printed on stderr exactly as QEMU's
+//! `qapi-gen.py` prints them (exit status 1).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+#[derive(Debug, Parser)]
+#[command(name = "rqapi", version, about = "QAPI schema tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a schema: silent with exit status 0 when valid.
+    Check(cmd::check::Args),
+    /// Print the checked schema in the format of QEMU's qapi-schema tests.
+    Dump(cmd::dump::Args),
+    // Further subcommands (introspect, generate, compat, call) go here,
+    // each with a module in cmd/.
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Check(args) => cmd::check::run(&args),
+        Command::Dump(args) => cmd::dump::run(&args),
+    }
 }

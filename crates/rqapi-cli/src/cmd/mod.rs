@@ -1,0 +1,17 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod dump;
+
+use std::process::ExitCode;
+
+use rqapi_schema::Schema;
+
+/// Loads `path`, or prints the schema error as QEMU does and gives the
+/// failing exit status.
+pub fn load_or_report(path: &str) -> Result<Schema, ExitCode> {
+    rqapi_schema::load(path).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,200 @@
+//! Checks shared by all kinds of definition: keys, `if`, features, flags.
+
+use crate::error::{Error, Result};
+use crate::source::SourceInfo;
+use crate::value::{Dict, Value};
+
+use super::names::{check_name_is_str, check_name_lower};
+
+/// Python's truthiness of an optional value (`None` is false).
+pub(super) fn truthy(value: Option<&Value>) -> bool {
+    match value {
+        None => false,
+        Some(Value::Str(s)) => !s.is_empty(),
+        Some(Value::Bool(b)) => *b,
+        Some(Value::List(l)) => !l.is_empty(),
+        Some(Value::Dict(d)) => !d.is_empty(),
+    }
+}
+
+/// Python's `sorted(set(names))`.
+fn sorted_set<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = names.into_iter().collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// `'a', 'b'`
+fn quoted_list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n > 1 { "s" } else { "" }
+}
+
+/// `value` has every key of `required` and no key outside `required` and
+/// `optional`.
+pub(super) fn check_keys(
+    value: &Dict,
+    info: &SourceInfo,
+    source: &str,
+    required: &[&str],
+    optional: &[&str],
+) -> Result<()> {
+    let missing = sorted_set(required.iter().copied().filter(|k| !value.contains_key(*k)));
+    if !missing.is_empty() {
+        return Err(Error::sem(
+            info,
+            format!(
+                "{source} misses key{} {}",
+                plural(missing.len()),
+                quoted_list(&missing)
+            ),
+        ));
+    }
+    let is_allowed = |k: &str| required.contains(&k) || optional.contains(&k);
+    let unknown = sorted_set(value.keys().map(String::as_str).filter(|k| !is_allowed(k)));
+    if !unknown.is_empty() {
+        let allowed = sorted_set(required.iter().chain(optional).copied());
+        return Err(Error::sem(
+            info,
+            format!(
+                "{source} has unknown key{} {}\nValid keys are {}.",
+                plural(unknown.len()),
+                quoted_list(&unknown),
+                quoted_list(&allowed)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A condition name must look like a C macro: `[A-Z][A-Z0-9_]*`.
+fn is_macro_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The `if` member of `expr`, if any: a macro name, or an object with
+/// exactly one of `all`/`any` (non-empty arrays) or `not`, nested freely.
+pub(super) fn check_if(expr: &Dict, info: &SourceInfo, source: &str) -> Result<()> {
+    let Some(cond) = expr.get("if") else {
+        return Ok(());
+    };
+    // Depth-first, left to right, as QEMU's recursion; an explicit stack so
+    // that deep nesting cannot overflow ours.
+    let mut pending = vec![cond];
+    while let Some(cond) = pending.pop() {
+        match cond {
+            Value::Str(s) => {
+                if !is_macro_name(s) {
+                    return Err(Error::sem(
+                        info,
+                        format!("'if' condition '{s}' of {source} is not a valid identifier"),
+                    ));
+                }
+            }
+            Value::Dict(d) => {
+                let what = format!("'if' condition of {source}");
+                check_keys(d, info, &what, &[], &["all", "any", "not"])?;
+                if d.len() != 1 {
+                    return Err(Error::sem(info, format!("{what} has conflicting keys")));
+                }
+                if let Some(operand) = d.get("not") {
+                    pending.push(operand);
+                    continue;
+                }
+                let (operator, operands) = match d.get("all") {
+                    Some(v) => ("all", v),
+                    None => ("any", d.get("any").unwrap_or(cond)),
+                };
+                let Value::List(operands) = operands else {
+                    return Err(Error::sem(
+                        info,
+                        format!("'{operator}' condition of {source} must be an array"),
+                    ));
+                };
+                if operands.is_empty() {
+                    return Err(Error::sem(
+                        info,
+                        format!("'if' condition [] of {source} is useless"),
+                    ));
+                }
+                pending.extend(operands.iter().rev());
+            }
+            _ => {
+                return Err(Error::sem(
+                    info,
+                    format!("'if' condition of {source} must be a string or an object"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Wraps a non-object `value` as `{key: value}` (QAPI's sugar).
+pub(super) fn desugar(value: &mut Value, key: &str) {
+    if !matches!(value, Value::Dict(_)) {
+        let inner = std::mem::replace(value, Value::Bool(false));
+        *value = Value::Dict(Dict::from([(key.to_owned(), inner)]));
+    }
+}
+
+/// The `features` member: an array whose string elements become
+/// `{"name": F}`; each feature has a lowercase name and an optional `if`.
+pub(super) fn check_features(features: Option<&mut Value>, info: &SourceInfo) -> Result<()> {
+    let Some(features) = features else {
+        return Ok(());
+    };
+    let Value::List(features) = features else {
+        return Err(Error::sem(info, "'features' must be an array"));
+    };
+    for feat in features.iter_mut() {
+        desugar(feat, "name");
+    }
+    for feat in features.iter() {
+        let Value::Dict(feat) = feat else { continue };
+        let source = "'features' member";
+        check_keys(feat, info, source, &["name"], &["if"])?;
+        let name = check_name_is_str(feat.get("name"), info, source)?;
+        let source = format!("{source} '{name}'");
+        check_name_lower(name, info, &source, false, false)?;
+        check_if(feat, info, &source)?;
+    }
+    Ok(())
+}
+
+/// Flags may only take their one meaningful value.
+pub(super) fn check_flags(expr: &Dict, info: &SourceInfo) -> Result<()> {
+    for key in ["gen", "success-response"] {
+        if expr.get(key).is_some_and(|v| *v != Value::Bool(false)) {
+            return Err(Error::sem(
+                info,
+                format!("flag '{key}' may only use false value"),
+            ));
+        }
+    }
+    for key in ["boxed", "allow-oob", "allow-preconfig", "coroutine"] {
+        if expr.get(key).is_some_and(|v| *v != Value::Bool(true)) {
+            return Err(Error::sem(
+                info,
+                format!("flag '{key}' may only use true value"),
+            ));
+        }
+    }
+    if expr.contains_key("allow-oob") && expr.contains_key("coroutine") {
+        return Err(Error::sem(
+            info,
+            "flags 'allow-oob' and 'coroutine' are incompatible",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Inputs QEMU never sees or crashes on: we must answer without panicking.
+
+use proptest::prelude::*;
+use serde_json::json;
+
+use super::{outcome, schema};
+use crate::expr::check_exprs;
+use crate::parser::Pragma;
+use crate::value::{Dict, Value};
+
+#[test]
+fn empty_enum_value_is_an_invalid_name() {
+    // QEMU's expr.py raises IndexError here.
+    let got = outcome(&json!([{"enum": "Foo", "data": [""]}]), Pragma::default());
+    assert_eq!(
+        got.unwrap_err(),
+        "test.json: In enum 'Foo':\ntest.json:1: 'data' member '' has an invalid name"
+    );
+}
+
+#[test]
+fn defn_is_set_on_checked_expressions() {
+    let mut s = schema(
+        &json!([{"include": "a.json"}, {"command": "cmd"}, {"enum": "E", "data": []}]),
+        Pragma::default(),
+    );
+    let _ = check_exprs(&mut s);
+    assert!(s.exprs[0].info.defn.is_none());
+    let defn = s.exprs[1].info.defn.as_deref().expect("defn set");
+    assert_eq!((defn.meta.as_str(), defn.name.as_str()), ("command", "cmd"));
+    // Set before the name check fails, as QEMU does.
+    let defn = s.exprs[2].info.defn.as_deref().expect("defn set");
+    assert_eq!((defn.meta.as_str(), defn.name.as_str()), ("enum", "E"));
+}
+
+#[test]
+fn deeply_nested_condition_does_not_overflow() {
+    let mut cond = Value::Str("A".into());
+    for _ in 0..200_000 {
+        cond = Value::Dict(Dict::from([("not".to_owned(), cond)]));
+    }
+    let mut s = schema(&json!([{"struct": "Foo", "data": {}}]), Pragma::default());
+    s.exprs[0].expr.insert("if".into(), cond);
+    assert_eq!(check_exprs(&mut s), Ok(()));
+    // Dropping a deep value recurses; keep it off this thread's stack.
+    let deep = std::mem::take(&mut s.exprs);
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || drop(deep))
+        .expect("spawn")
+        .join()
+        .expect("drop");
+}
+
+fn arb_value() -> impl Strategy<Value = Value> {
+    let key = prop::sample::select(vec![
+        "enum",
+        "struct",
+        "union",
+        "alternate",
+        "command",
+        "event",
+        "data",
+        "base",
+        "if",
+        "features",
+        "name",
+        "type",
+        "prefix",
+        "discriminator",
+        "boxed",
+        "returns",
+        "all",
+        "any",
+        "not",
+        "gen",
+        "allow-oob",
+        "coroutine",
+        "*a",
+        "a",
+        "Foo",
+        "X",
+        "",
+    ]);
+    let leaf = prop_oneof![
+        any::<bool>().prop_map(Value::Bool),
+        prop::sample::select(vec![
+            "", "Foo", "a", "A", "x-b", "1", "q_x", "*a", "FooList"
+        ])
+        .prop_map(|s| Value::Str(s.to_owned())),
+    ];
+    leaf.prop_recursive(4, 48, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::List),
+            prop::collection::vec((key.clone().prop_map(str::to_owned), inner), 0..5)
+                .prop_map(|kv| Value::Dict(kv.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_shapes_never_panic(exprs in prop::collection::vec(arb_value(), 1..4)) {
+        let mut s = schema(&json!([]), Pragma::default());
+        for (i, e) in exprs.into_iter().enumerate() {
+            let mut parsed = schema(&json!([{}]), Pragma::default()).exprs.remove(0);
+            parsed.info.line = i as u32 + 1;
+            parsed.expr = match e {
+                Value::Dict(d) => d,
+                other => Dict::from([("struct".to_owned(), other)]),
+            };
+            s.exprs.push(parsed);
+        }
+        let _ = check_exprs(&mut s);
+    }
+}

@@ -1,0 +1,545 @@
+//! Turning checked expressions into unresolved entities (QEMU's
+//! `QAPISchema._def_*` methods), including the implicit types.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use super::ifcond::IfCond;
+use super::model::{
+    AlternateType, ArrayType, Branches, Builtin, Command, Entity, EntityId, EntityKind, EnumMember,
+    EnumType, Event, Feature, Module, ModuleId, ObjectMember, ObjectType, Variant,
+};
+use super::module_name::{dirname, module_name};
+use crate::doc::Doc;
+use crate::error::{Error, Result};
+use crate::parser::{DocId, ParsedExpr, ParsedSchema, Pragma};
+use crate::source::SourceInfo;
+use crate::value::{Dict, Value};
+
+/// An item of QEMU's entity list: definitions and `include` directives.
+#[derive(Debug)]
+pub(super) enum Placed {
+    Include { module: ModuleId, info: SourceInfo },
+    Def(EntityId),
+}
+
+/// The schema under construction.
+#[derive(Debug)]
+pub(super) struct Builder {
+    pub fname: String,
+    schema_dir: String,
+    exprs: Vec<ParsedExpr>,
+    pub entities: Vec<Entity>,
+    pub by_name: HashMap<String, EntityId>,
+    pub order: Vec<Placed>,
+    pub modules: Vec<Module>,
+    module_ids: HashMap<String, ModuleId>,
+    pub docs: Vec<Doc>,
+    pub pragma: Pragma,
+    pub features: IndexMap<String, Feature>,
+}
+
+/// Expression fields were validated by the expression checks; a missing one
+/// here is a front-end bug, reported rather than panicking.
+fn internal(info: &SourceInfo, what: &str) -> Error {
+    Error::sem(info, format!("internal error: malformed {what}"))
+}
+
+fn get_str<'a>(expr: &'a Dict, key: &str, info: &SourceInfo) -> Result<&'a str> {
+    expr.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| internal(info, key))
+}
+
+fn get_bool(expr: &Dict, key: &str, default: bool) -> bool {
+    expr.get(key).and_then(Value::as_bool).unwrap_or(default)
+}
+
+fn get_dict<'a>(value: &'a Value, info: &SourceInfo) -> Result<&'a Dict> {
+    value.as_dict().ok_or_else(|| internal(info, "member"))
+}
+
+impl Builder {
+    pub fn new(fname: &str, parsed: ParsedSchema) -> Result<Self> {
+        let mut features = IndexMap::new();
+        for name in Feature::SPECIAL_NAMES {
+            features.insert(
+                name.to_owned(),
+                Feature {
+                    name: name.to_owned(),
+                    info: None,
+                    ifcond: IfCond::NONE,
+                    defined_in: String::new(),
+                },
+            );
+        }
+        let mut builder = Builder {
+            fname: fname.to_owned(),
+            schema_dir: dirname(fname).to_owned(),
+            exprs: parsed.exprs,
+            entities: Vec::new(),
+            by_name: HashMap::new(),
+            order: Vec::new(),
+            modules: Vec::new(),
+            module_ids: HashMap::new(),
+            docs: parsed.docs,
+            pragma: parsed.pragma,
+            features,
+        };
+        builder.make_module(Module::BUILTIN_NAME);
+        builder.make_module(fname);
+        builder.def_predefineds()?;
+        Ok(builder)
+    }
+
+    fn make_module(&mut self, fname: &str) -> ModuleId {
+        let name = module_name(fname, &self.schema_dir);
+        if let Some(id) = self.module_ids.get(&name) {
+            return *id;
+        }
+        let id = ModuleId(self.modules.len() as u32);
+        self.module_ids.insert(name.clone(), id);
+        self.modules.push(Module {
+            name,
+            items: Vec::new(),
+        });
+        id
+    }
+
+    /// The module of file `fname` (`None`: built-in), which must exist.
+    pub fn module_by_fname(&self, fname: Option<&str>) -> ModuleId {
+        let name = match fname {
+            Some(f) => module_name(f, &self.schema_dir),
+            None => Module::BUILTIN_NAME.to_owned(),
+        };
+        // Every file the parser read was met as main file or include.
+        self.module_ids.get(&name).copied().unwrap_or(ModuleId(0))
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<EntityId> {
+        self.by_name.get(name).copied()
+    }
+
+    pub fn lookup_type(&self, name: &str) -> Option<EntityId> {
+        self.lookup(name)
+            .filter(|id| self.entities[id.index()].is_type())
+    }
+
+    fn def_definition(&mut self, entity: Entity) -> Result<EntityId> {
+        if let Some(other) = self.lookup(&entity.name) {
+            let other = &self.entities[other.index()];
+            let msg = match &other.info {
+                Some(oinfo) => format!(
+                    "'{}' is already defined\n{oinfo}: previous definition",
+                    entity.name
+                ),
+                None => format!("{} is already defined", other.describe()),
+            };
+            return Err(match &entity.info {
+                Some(info) => Error::sem(info, msg),
+                None => Error::bare(msg),
+            });
+        }
+        let id = EntityId(self.entities.len() as u32);
+        self.by_name.insert(entity.name.clone(), id);
+        self.entities.push(entity);
+        self.order.push(Placed::Def(id));
+        Ok(id)
+    }
+
+    fn new_entity(
+        name: &str,
+        info: Option<&SourceInfo>,
+        doc: Option<DocId>,
+        ifcond: IfCond,
+        features: Vec<Feature>,
+        kind: EntityKind,
+    ) -> Entity {
+        Entity {
+            name: name.to_owned(),
+            info: info.cloned(),
+            doc,
+            ifcond,
+            features,
+            module: ModuleId(0),
+            kind,
+        }
+    }
+
+    fn def_predefineds(&mut self) -> Result<()> {
+        for builtin in Builtin::ALL {
+            let kind = EntityKind::Builtin(builtin);
+            let entity = Self::new_entity(builtin.name(), None, None, IfCond::NONE, vec![], kind);
+            self.def_definition(entity)?;
+            self.make_array_type(builtin.name(), None)?;
+        }
+        let empty = EntityKind::Object(ObjectType {
+            base_name: None,
+            base: None,
+            local_members: vec![],
+            members: vec![],
+            branches: None,
+        });
+        self.def_definition(Self::new_entity(
+            "q_empty",
+            None,
+            None,
+            IfCond::NONE,
+            vec![],
+            empty,
+        ))?;
+        let qtypes = [
+            "none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool",
+        ];
+        let members = qtypes
+            .iter()
+            .map(|n| EnumMember {
+                name: (*n).to_owned(),
+                info: None,
+                ifcond: IfCond::NONE,
+                features: vec![],
+                defined_in: "QType".to_owned(),
+            })
+            .collect();
+        let qtype = EntityKind::Enum(EnumType {
+            members,
+            prefix: None,
+        });
+        self.def_definition(Self::new_entity(
+            "QType",
+            None,
+            None,
+            IfCond::NONE,
+            vec![],
+            qtype,
+        ))?;
+        Ok(())
+    }
+
+    fn make_features(
+        &mut self,
+        features: Option<&Value>,
+        info: &SourceInfo,
+        defined_in: &str,
+    ) -> Result<Vec<Feature>> {
+        let Some(features) = features else {
+            return Ok(vec![]);
+        };
+        let list = features
+            .as_list()
+            .ok_or_else(|| internal(info, "features"))?;
+        let mut out = Vec::with_capacity(list.len());
+        for f in list {
+            let f = get_dict(f, info)?;
+            let name = get_str(f, "name", info)?;
+            let feature = Feature {
+                name: name.to_owned(),
+                info: Some(info.clone()),
+                ifcond: IfCond::from_value(f.get("if"), info)?,
+                defined_in: defined_in.to_owned(),
+            };
+            self.features
+                .entry(name.to_owned())
+                .or_insert_with(|| Feature {
+                    ifcond: IfCond::NONE,
+                    defined_in: String::new(),
+                    ..feature.clone()
+                });
+            out.push(feature);
+        }
+        Ok(out)
+    }
+
+    fn make_array_type(&mut self, element: &str, info: Option<&SourceInfo>) -> Result<String> {
+        let name = format!("{element}List");
+        if self.lookup_type(&name).is_none() {
+            let kind = EntityKind::Array(ArrayType {
+                element_type_name: element.to_owned(),
+                element_type: EntityId::UNRESOLVED,
+            });
+            self.def_definition(Self::new_entity(
+                &name,
+                info,
+                None,
+                IfCond::NONE,
+                vec![],
+                kind,
+            ))?;
+        }
+        Ok(name)
+    }
+
+    /// A type reference as written: `'T'` or `['T']` (making `TList`).
+    fn type_ref(&mut self, typ: &Value, info: &SourceInfo) -> Result<String> {
+        match typ {
+            Value::Str(s) => Ok(s.clone()),
+            Value::List(l) if l.len() == 1 => match &l[0] {
+                Value::Str(s) => self.make_array_type(s, Some(info)),
+                _ => Err(internal(info, "type")),
+            },
+            _ => Err(internal(info, "type")),
+        }
+    }
+
+    fn make_members(
+        &mut self,
+        data: &Dict,
+        info: &SourceInfo,
+        defined_in: &str,
+    ) -> Result<Vec<ObjectMember>> {
+        let mut members = Vec::with_capacity(data.len());
+        for (key, value) in data {
+            let value = get_dict(value, info)?;
+            let ifcond = IfCond::from_value(value.get("if"), info)?;
+            let (name, optional) = match key.strip_prefix('*') {
+                Some(n) => (n, true),
+                None => (key.as_str(), false),
+            };
+            let typ = value.get("type").ok_or_else(|| internal(info, "member"))?;
+            let type_name = self.type_ref(typ, info)?;
+            let features = self.make_features(value.get("features"), info, name)?;
+            members.push(ObjectMember {
+                name: name.to_owned(),
+                info: info.clone(),
+                ifcond,
+                features,
+                type_name,
+                ty: EntityId::UNRESOLVED,
+                optional,
+                defined_in: defined_in.to_owned(),
+            });
+        }
+        Ok(members)
+    }
+
+    fn make_variants(
+        &mut self,
+        data: &Dict,
+        info: &SourceInfo,
+        defined_in: &str,
+    ) -> Result<Vec<Variant>> {
+        let mut variants = Vec::with_capacity(data.len());
+        for (key, value) in data {
+            let value = get_dict(value, info)?;
+            let typ = value.get("type").ok_or_else(|| internal(info, "branch"))?;
+            let ifcond = IfCond::from_value(value.get("if"), info)?;
+            variants.push(Variant {
+                name: key.clone(),
+                info: info.clone(),
+                ifcond,
+                type_name: self.type_ref(typ, info)?,
+                ty: EntityId::UNRESOLVED,
+                defined_in: defined_in.to_owned(),
+            });
+        }
+        Ok(variants)
+    }
+
+    /// `q_obj_NAME-ROLE` for inline members; `None` when there are none.
+    fn make_implicit_object_type(
+        &mut self,
+        name: &str,
+        info: &SourceInfo,
+        ifcond: &IfCond,
+        role: &str,
+        data: &Dict,
+    ) -> Result<Option<String>> {
+        let implicit = format!("q_obj_{name}-{role}");
+        let members = self.make_members(data, info, &implicit)?;
+        if members.is_empty() {
+            return Ok(None);
+        }
+        // An existing one means a duplicate definition, reported later.
+        if self.lookup(&implicit).is_none() {
+            let kind = EntityKind::Object(ObjectType {
+                base_name: None,
+                base: None,
+                local_members: members,
+                members: vec![],
+                branches: None,
+            });
+            let entity =
+                Self::new_entity(&implicit, Some(info), None, ifcond.clone(), vec![], kind);
+            self.def_definition(entity)?;
+        }
+        Ok(Some(implicit))
+    }
+
+    /// Defines every expression's entities, in order.
+    pub fn def_exprs(&mut self) -> Result<()> {
+        let exprs = std::mem::take(&mut self.exprs);
+        for e in &exprs {
+            self.def_expr(e)?;
+        }
+        Ok(())
+    }
+
+    fn def_expr(&mut self, e: &ParsedExpr) -> Result<()> {
+        let (expr, info) = (&e.expr, &e.info);
+        if let Some(Value::Str(path)) = expr.get("include") {
+            let module = self.make_module(path);
+            self.order.push(Placed::Include {
+                module,
+                info: info.clone(),
+            });
+            return Ok(());
+        }
+        let (meta, name) = ["enum", "struct", "union", "alternate", "command", "event"]
+            .into_iter()
+            .find_map(|m| expr.get(m).and_then(Value::as_str).map(|n| (m, n)))
+            .ok_or_else(|| internal(info, "expression"))?;
+        let ifcond = IfCond::from_value(expr.get("if"), info)?;
+        let features = self.make_features(expr.get("features"), info, name)?;
+        let data = expr.get("data");
+        let kind = match meta {
+            "enum" => self.enum_kind(expr, info, name)?,
+            "struct" => {
+                let data = data.and_then(Value::as_dict);
+                let local_members = self.make_members(data.unwrap_or(&Dict::new()), info, name)?;
+                EntityKind::Object(ObjectType {
+                    base_name: expr.get("base").and_then(Value::as_str).map(str::to_owned),
+                    base: None,
+                    local_members,
+                    members: vec![],
+                    branches: None,
+                })
+            }
+            "union" => self.union_kind(expr, info, &ifcond, name)?,
+            "alternate" => {
+                let data = data
+                    .and_then(Value::as_dict)
+                    .ok_or_else(|| internal(info, "data"))?;
+                let tag_member = ObjectMember {
+                    name: "type".to_owned(),
+                    info: info.clone(),
+                    ifcond: IfCond::NONE,
+                    features: vec![],
+                    type_name: "QType".to_owned(),
+                    ty: EntityId::UNRESOLVED,
+                    optional: false,
+                    defined_in: name.to_owned(),
+                };
+                let variants = self.make_variants(data, info, name)?;
+                EntityKind::Alternate(AlternateType {
+                    tag_member,
+                    variants,
+                })
+            }
+            "command" => self.command_kind(expr, info, &ifcond, name)?,
+            _ => {
+                let arg_type_name = self.args_ref(data, info, &ifcond, name)?;
+                EntityKind::Event(Event {
+                    arg_type_name,
+                    arg_type: None,
+                    boxed: get_bool(expr, "boxed", false),
+                })
+            }
+        };
+        let entity = Self::new_entity(name, Some(info), e.doc, ifcond, features, kind);
+        self.def_definition(entity)?;
+        Ok(())
+    }
+
+    fn enum_kind(&mut self, expr: &Dict, info: &SourceInfo, name: &str) -> Result<EntityKind> {
+        let values = expr
+            .get("data")
+            .and_then(Value::as_list)
+            .ok_or_else(|| internal(info, "data"))?;
+        let mut members = Vec::with_capacity(values.len());
+        for v in values {
+            let v = get_dict(v, info)?;
+            let vname = get_str(v, "name", info)?;
+            let ifcond = IfCond::from_value(v.get("if"), info)?;
+            let features = self.make_features(v.get("features"), info, vname)?;
+            members.push(EnumMember {
+                name: vname.to_owned(),
+                info: Some(info.clone()),
+                ifcond,
+                features,
+                defined_in: name.to_owned(),
+            });
+        }
+        let prefix = expr
+            .get("prefix")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        Ok(EntityKind::Enum(EnumType { members, prefix }))
+    }
+
+    fn union_kind(
+        &mut self,
+        expr: &Dict,
+        info: &SourceInfo,
+        ifcond: &IfCond,
+        name: &str,
+    ) -> Result<EntityKind> {
+        let base_name = match expr.get("base") {
+            Some(Value::Dict(d)) => {
+                self.make_implicit_object_type(name, info, ifcond, "base", d)?
+            }
+            Some(Value::Str(s)) => Some(s.clone()),
+            _ => return Err(internal(info, "base")),
+        };
+        let data = expr
+            .get("data")
+            .and_then(Value::as_dict)
+            .ok_or_else(|| internal(info, "data"))?;
+        let variants = self.make_variants(data, info, name)?;
+        let tag_name = get_str(expr, "discriminator", info)?.to_owned();
+        Ok(EntityKind::Object(ObjectType {
+            base_name,
+            base: None,
+            local_members: vec![],
+            members: vec![],
+            branches: Some(Branches {
+                info: info.clone(),
+                tag_name,
+                tag_member: None,
+                variants,
+            }),
+        }))
+    }
+
+    /// A command's or event's `data`: a type name or inline members.
+    fn args_ref(
+        &mut self,
+        data: Option<&Value>,
+        info: &SourceInfo,
+        ifcond: &IfCond,
+        name: &str,
+    ) -> Result<Option<String>> {
+        match data {
+            None => Ok(None),
+            Some(Value::Dict(d)) => self.make_implicit_object_type(name, info, ifcond, "arg", d),
+            Some(Value::Str(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(internal(info, "data")),
+        }
+    }
+
+    fn command_kind(
+        &mut self,
+        expr: &Dict,
+        info: &SourceInfo,
+        ifcond: &IfCond,
+        name: &str,
+    ) -> Result<EntityKind> {
+        let arg_type_name = self.args_ref(expr.get("data"), info, ifcond, name)?;
+        let ret_type_name = match expr.get("returns") {
+            None => None,
+            Some(r) => Some(self.type_ref(r, info)?),
+        };
+        Ok(EntityKind::Command(Command {
+            arg_type_name,
+            arg_type: None,
+            ret_type_name,
+            ret_type: None,
+            generate: get_bool(expr, "gen", true),
+            success_response: get_bool(expr, "success-response", true),
+            boxed: get_bool(expr, "boxed", false),
+            allow_oob: get_bool(expr, "allow-oob", false),
+            allow_preconfig: get_bool(expr, "allow-preconfig", false),
+            coroutine: get_bool(expr, "coroutine", false),
+        }))
+    }
+}

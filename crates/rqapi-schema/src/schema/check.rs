@@ -1,0 +1,190 @@
+//! The semantic checks, in QEMU's order: each entity is checked (resolving
+//! type names) and connected to its doc in definition order, then entities
+//! are placed in modules and the doc blocks checked.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use super::Schema;
+use super::build::{Builder, Placed};
+use super::model::{
+    EntityId, EntityKind, Feature, ModuleItem, ObjectMember, Role, describe_member,
+};
+use crate::common::c_name;
+use crate::error::{Error, Result};
+use crate::source::SourceInfo;
+
+mod doc;
+mod types;
+
+/// Progress of an object type's check, to detect self-containment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Progress {
+    InProgress,
+    Complete,
+}
+
+/// A member already seen under its C name, for clash messages.
+#[derive(Clone, Debug)]
+pub(super) struct Seen {
+    role: Role,
+    name: String,
+    defined_in: String,
+}
+
+pub(super) type SeenMap = IndexMap<String, Seen>;
+
+/// An error at `info`, or without location for built-ins.
+pub(super) fn err_at(info: Option<&SourceInfo>, msg: String) -> Error {
+    match info {
+        Some(info) => Error::sem(info, msg),
+        None => Error::bare(msg),
+    }
+}
+
+/// QEMU's `QAPISchemaMember.check_clash`: reports a member whose C name
+/// was already seen, else records it.
+pub(super) fn check_clash(
+    role: Role,
+    name: &str,
+    defined_in: &str,
+    info: Option<&SourceInfo>,
+    seen: &mut SeenMap,
+) -> Result<()> {
+    let cname = c_name(name, true);
+    if let Some(other) = seen.get(&cname) {
+        let msg = format!(
+            "{} collides with {}",
+            describe_member(role, name, defined_in, info),
+            describe_member(other.role, &other.name, &other.defined_in, info)
+        );
+        return Err(err_at(info, msg));
+    }
+    seen.insert(
+        cname,
+        Seen {
+            role,
+            name: name.to_owned(),
+            defined_in: defined_in.to_owned(),
+        },
+    );
+    Ok(())
+}
+
+pub(super) fn check_feature_clash(features: &[Feature], info: Option<&SourceInfo>) -> Result<()> {
+    let mut seen = SeenMap::new();
+    for f in features {
+        check_clash(Role::Feature, &f.name, &f.defined_in, info, &mut seen)?;
+    }
+    Ok(())
+}
+
+pub(super) fn member_seen(m: &ObjectMember) -> (Role, &str, &str) {
+    (Role::Member, &m.name, &m.defined_in)
+}
+
+/// State of the checks over a [`Builder`].
+pub(super) struct Checker {
+    pub b: Builder,
+    pub progress: HashMap<EntityId, Progress>,
+}
+
+impl Builder {
+    /// Runs every check and returns the finished schema.
+    pub fn check(self) -> Result<Schema> {
+        let mut c = Checker {
+            b: self,
+            progress: HashMap::new(),
+        };
+        let defs: Vec<EntityId> =
+            c.b.order
+                .iter()
+                .filter_map(|p| match p {
+                    Placed::Def(id) => Some(*id),
+                    Placed::Include { .. } => None,
+                })
+                .collect();
+        for id in defs {
+            c.check_entity(id)?;
+            c.connect_doc(id)?;
+        }
+        let mut b = c.b;
+        b.set_modules();
+        for doc in &b.docs {
+            doc.check()?;
+        }
+        if let Some(f) = b.features.values().nth(64) {
+            return Err(err_at(
+                f.info.as_ref(),
+                "Maximum of 64 schema features is permitted".to_owned(),
+            ));
+        }
+        Ok(b.finish())
+    }
+
+    fn set_modules(&mut self) {
+        for placed in std::mem::take(&mut self.order) {
+            match placed {
+                Placed::Include { module, info } => {
+                    let owner = self.module_by_fname(Some(&info.fname));
+                    self.modules[owner.index()]
+                        .items
+                        .push(ModuleItem::Include { module, info });
+                }
+                Placed::Def(id) => {
+                    let entity = &self.entities[id.index()];
+                    let info = match &entity.kind {
+                        EntityKind::Array(a) => self
+                            .entities
+                            .get(a.element_type.index())
+                            .and_then(|e| e.info.as_ref()),
+                        _ => entity.info.as_ref(),
+                    };
+                    let module = self.module_by_fname(info.map(|i| &*i.fname));
+                    self.entities[id.index()].module = module;
+                    self.modules[module.index()]
+                        .items
+                        .push(ModuleItem::Entity(id));
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> Schema {
+        // An array is as conditional as its element type.
+        for i in 0..self.entities.len() {
+            if let EntityKind::Array(a) = &self.entities[i].kind {
+                let ifcond = self.entities[a.element_type.index()].ifcond.clone();
+                self.entities[i].ifcond = ifcond;
+            }
+        }
+        Schema {
+            fname: self.fname,
+            entities: self.entities,
+            by_name: self.by_name,
+            modules: self.modules,
+            docs: self.docs,
+            features: self.features.into_values().collect(),
+            pragma: self.pragma,
+        }
+    }
+}
+
+impl Checker {
+    /// QEMU's `resolve_type`: a type by name or "WHAT uses unknown type".
+    pub fn resolve_type(
+        &self,
+        name: &str,
+        info: Option<&SourceInfo>,
+        what: &str,
+    ) -> Result<EntityId> {
+        self.b
+            .lookup_type(name)
+            .ok_or_else(|| err_at(info, format!("{what} uses unknown type '{name}'")))
+    }
+
+    pub fn entity(&self, id: EntityId) -> &super::model::Entity {
+        &self.b.entities[id.index()]
+    }
+}
