@@ -55,15 +55,28 @@ def qemu_environ(env):
     return environ
 
 
-def start(env, run_dir: Path, initrd, disk=None, **options):
+def qmp_only_command(env, run_dir: Path):
+    """QEMU with no guest at all (-machine none): a real QMP server in a
+    fraction of a second, for testing a QMP client."""
+    cmd = [env["QEMU"]]
+    for d in env["QEMU_DATA_DIRS"].split(":"):
+        cmd += ["-L", d]
+    return cmd + ["-nodefaults", "-no-user-config", "-display", "none", "-machine", "none",
+                  "-accel", "tcg", "-qmp", f"unix:{run_dir / 'qmp.sock'},server=on,wait=off"]
+
+
+def start(env, run_dir: Path, initrd, disk=None, qmp_only=False, **options):
     """Start QEMU in the background; returns the Popen (stdout/stderr in run_dir)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     for sock in ("qga.sock", "qmp.sock"):
         (run_dir / sock).unlink(missing_ok=True)
-    if disk is None:
-        disk = run_dir / "disk.img"
-        make_disk(disk)
-    cmd = qemu_command(env, run_dir, initrd, disk, **options)
+    if qmp_only:
+        cmd = qmp_only_command(env, run_dir)
+    else:
+        if disk is None:
+            disk = run_dir / "disk.img"
+            make_disk(disk)
+        cmd = qemu_command(env, run_dir, initrd, disk, **options)
     (run_dir / "qemu-command.txt").write_text(" ".join(cmd) + "\n")
     log = open(run_dir / "qemu.log", "wb")
     return subprocess.Popen(cmd, env=qemu_environ(env), stdin=subprocess.DEVNULL,
