@@ -67,8 +67,10 @@ def exercise_agent(agent, env, checks):
                  and any(d.get("bus-type") == "virtio" for d in test_fs[0].get("disk", [])), r)
 
     handle = ret(agent.execute("guest-file-open", {"path": "/mnt/test/hello.txt"}))
-    data = ret(agent.execute("guest-file-read", {"handle": handle})) if handle else None
-    agent.execute("guest-file-close", {"handle": handle}) if handle else None
+    data = None
+    if handle is not None:
+        data = ret(agent.execute("guest-file-read", {"handle": handle}))
+        agent.execute("guest-file-close", {"handle": handle})
     text = base64.b64decode(data["buf-b64"]).decode() if data else None
     checks.check("guest-file-read /mnt/test/hello.txt", text == DISK_TEXT, data)
 
