@@ -82,7 +82,10 @@ impl Reader<'_> {
                 Some(b'\'') => break,
                 Some(b'\\') => {
                     self.pos += 1;
-                    let c = *self.text.get(self.pos).ok_or_else(|| self.err("bad escape"))?;
+                    let c = *self
+                        .text
+                        .get(self.pos)
+                        .ok_or_else(|| self.err("bad escape"))?;
                     out.push(c);
                 }
                 Some(&c) => out.push(c),
@@ -179,7 +182,11 @@ fn condition_holds(cond: &Value) -> Result<bool, String> {
 }
 
 fn linux_commands(text: &str) -> Result<Vec<String>, String> {
-    let mut reader = Reader { text: text.as_bytes(), pos: 0, line: 1 };
+    let mut reader = Reader {
+        text: text.as_bytes(),
+        pos: 0,
+        line: 1,
+    };
     let mut names = Vec::new();
     loop {
         reader.skip_blank();

@@ -33,7 +33,10 @@ pub struct Agent {
 }
 
 fn open_logfile(path: &OsString) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new().append(true).create(true).open(path)
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
 }
 
 /// `check_is_frozen`: a marker left by a previous instance means the
@@ -72,7 +75,10 @@ impl Agent {
         let frozen = check_is_frozen(&frozen_marker);
 
         log::install_agent_logger(config.verbose);
-        log::debug(&format!("Guest agent version {} started", crate::QEMU_FULL_VERSION));
+        log::debug(&format!(
+            "Guest agent version {} started",
+            crate::QEMU_FULL_VERSION
+        ));
 
         let (mut deferred_logfile, mut deferred_pidfile) = (None, None);
         if frozen {
@@ -129,7 +135,11 @@ impl Agent {
         }
 
         if agent.config.daemonize {
-            let pidfile = if frozen { None } else { agent.config.pid_filepath.clone() };
+            let pidfile = if frozen {
+                None
+            } else {
+                agent.config.pid_filepath.clone()
+            };
             agent.pidfile = daemon::become_daemon(pidfile.as_deref());
         }
         Some(agent)
@@ -140,11 +150,16 @@ impl Agent {
     pub fn open_channel(&mut self, server: &mut dyn Server) -> Result<(), String> {
         if self.config.channel_method().is_none() {
             let name = self.config.method.clone().unwrap_or_default();
-            let msg = format!("unsupported channel method/type: {}", name.to_string_lossy());
+            let msg = format!(
+                "unsupported channel method/type: {}",
+                name.to_string_lossy()
+            );
             log::critical(&msg);
             return Err(msg);
         }
-        server.open_channel(self).inspect_err(|msg| log::critical(msg))
+        server
+            .open_channel(self)
+            .inspect_err(|msg| log::critical(msg))
     }
 
     /// Whether filesystems are (believed to be) frozen.
@@ -168,7 +183,9 @@ impl Agent {
             let path = self.frozen_marker.display();
             let text = crate::sys::io_error_text(&e);
             log::warning(&format!("unable to open/create file {path}: {text}"));
-            log::warning(&format!("unable to create {path}, fsfreeze may not function properly"));
+            log::warning(&format!(
+                "unable to create {path}, fsfreeze may not function properly"
+            ));
         }
         log::set_enabled(false);
     }
@@ -195,7 +212,9 @@ impl Agent {
             let path = self.frozen_marker.display();
             let text = crate::sys::io_error_text(&e);
             log::warning(&format!("unable to delete file: {path}: {text}"));
-            log::warning(&format!("unable to delete {path}, fsfreeze may not function properly"));
+            log::warning(&format!(
+                "unable to delete {path}, fsfreeze may not function properly"
+            ));
         }
     }
 

@@ -23,21 +23,81 @@ pub const SHORT_OPTIONS: &str = "hVvdc:m:p:l:f:F::b:a:s:t:Dr";
 /// qemu-ga's long options on Linux, in its table order (which is the order
 /// getopt lists candidates of an ambiguous abbreviation in).
 pub const LONG_OPTIONS: &[LongOpt] = &[
-    LongOpt { name: "help", has_arg: HasArg::No, val: b'h' },
-    LongOpt { name: "version", has_arg: HasArg::No, val: b'V' },
-    LongOpt { name: "config", has_arg: HasArg::Required, val: b'c' },
-    LongOpt { name: "dump-conf", has_arg: HasArg::No, val: b'D' },
-    LongOpt { name: "logfile", has_arg: HasArg::Required, val: b'l' },
-    LongOpt { name: "pidfile", has_arg: HasArg::Required, val: b'f' },
-    LongOpt { name: "fsfreeze-hook", has_arg: HasArg::Optional, val: b'F' },
-    LongOpt { name: "verbose", has_arg: HasArg::No, val: b'v' },
-    LongOpt { name: "method", has_arg: HasArg::Required, val: b'm' },
-    LongOpt { name: "path", has_arg: HasArg::Required, val: b'p' },
-    LongOpt { name: "daemonize", has_arg: HasArg::No, val: b'd' },
-    LongOpt { name: "block-rpcs", has_arg: HasArg::Required, val: b'b' },
-    LongOpt { name: "allow-rpcs", has_arg: HasArg::Required, val: b'a' },
-    LongOpt { name: "statedir", has_arg: HasArg::Required, val: b't' },
-    LongOpt { name: "retry-path", has_arg: HasArg::No, val: b'r' },
+    LongOpt {
+        name: "help",
+        has_arg: HasArg::No,
+        val: b'h',
+    },
+    LongOpt {
+        name: "version",
+        has_arg: HasArg::No,
+        val: b'V',
+    },
+    LongOpt {
+        name: "config",
+        has_arg: HasArg::Required,
+        val: b'c',
+    },
+    LongOpt {
+        name: "dump-conf",
+        has_arg: HasArg::No,
+        val: b'D',
+    },
+    LongOpt {
+        name: "logfile",
+        has_arg: HasArg::Required,
+        val: b'l',
+    },
+    LongOpt {
+        name: "pidfile",
+        has_arg: HasArg::Required,
+        val: b'f',
+    },
+    LongOpt {
+        name: "fsfreeze-hook",
+        has_arg: HasArg::Optional,
+        val: b'F',
+    },
+    LongOpt {
+        name: "verbose",
+        has_arg: HasArg::No,
+        val: b'v',
+    },
+    LongOpt {
+        name: "method",
+        has_arg: HasArg::Required,
+        val: b'm',
+    },
+    LongOpt {
+        name: "path",
+        has_arg: HasArg::Required,
+        val: b'p',
+    },
+    LongOpt {
+        name: "daemonize",
+        has_arg: HasArg::No,
+        val: b'd',
+    },
+    LongOpt {
+        name: "block-rpcs",
+        has_arg: HasArg::Required,
+        val: b'b',
+    },
+    LongOpt {
+        name: "allow-rpcs",
+        has_arg: HasArg::Required,
+        val: b'a',
+    },
+    LongOpt {
+        name: "statedir",
+        has_arg: HasArg::Required,
+        val: b't',
+    },
+    LongOpt {
+        name: "retry-path",
+        has_arg: HasArg::No,
+        val: b'r',
+    },
 ];
 
 /// The environment that shapes parsing.
@@ -154,15 +214,27 @@ pub fn parse(
 ) -> std::io::Result<Parsed> {
     let prog = argv.first().cloned().unwrap_or_else(|| "rqga".into());
     let args = argv.get(1..).unwrap_or_default();
-    let items = getopt::scan(&prog, args, SHORT_OPTIONS, LONG_OPTIONS, env.posixly_correct);
+    let items = getopt::scan(
+        &prog,
+        args,
+        SHORT_OPTIONS,
+        LONG_OPTIONS,
+        env.posixly_correct,
+    );
 
     // First pass: only -c matters, but diagnostics are printed.
-    let mut conf_path: OsString = env.qga_conf.clone().unwrap_or_else(|| DEFAULT_CONFIG_PATH.into());
+    let mut conf_path: OsString = env
+        .qga_conf
+        .clone()
+        .unwrap_or_else(|| DEFAULT_CONFIG_PATH.into());
     let mut conf_required = false;
     for item in &items {
         match item {
             Item::Invalid { diagnostic } => err.write_all(diagnostic)?,
-            Item::Opt { ch: b'c', arg: Some(path) } => {
+            Item::Opt {
+                ch: b'c',
+                arg: Some(path),
+            } => {
                 conf_path = path.clone();
                 conf_required = true;
             }
@@ -194,7 +266,9 @@ pub fn parse(
             (b'p', a) => config.channel_path = a,
             (b'l', a) => config.log_filepath = a,
             (b'f', a) => config.pid_filepath = a,
-            (b'F', a) => config.fsfreeze_hook = Some(a.unwrap_or_else(|| DEFAULT_FSFREEZE_HOOK.into())),
+            (b'F', a) => {
+                config.fsfreeze_hook = Some(a.unwrap_or_else(|| DEFAULT_FSFREEZE_HOOK.into()))
+            }
             (b't', a) => config.state_dir = a,
             (b'v', _) => config.verbose = true,
             (b'V', _) => {
@@ -227,11 +301,21 @@ mod tests {
     use super::*;
 
     fn run(args: &[&str]) -> (Parsed, String, String) {
-        let argv: Vec<OsString> = std::iter::once("qemu-ga").chain(args.iter().copied()).map(OsString::from).collect();
-        let env = Environment { qga_conf: Some("/nonexistent/qga.conf".into()), posixly_correct: false };
+        let argv: Vec<OsString> = std::iter::once("qemu-ga")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect();
+        let env = Environment {
+            qga_conf: Some("/nonexistent/qga.conf".into()),
+            posixly_correct: false,
+        };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let parsed = parse(&argv, &env, &mut out, &mut err).unwrap();
-        (parsed, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+        (
+            parsed,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
     }
 
     #[test]
@@ -243,7 +327,10 @@ mod tests {
 
         let (p, out, err) = run(&["-xy"]);
         assert!(matches!(p, Parsed::Exit(1)));
-        assert_eq!(out, "Unknown option, try 'qemu-ga --help' for more information.\n");
+        assert_eq!(
+            out,
+            "Unknown option, try 'qemu-ga --help' for more information.\n"
+        );
         assert_eq!(
             err,
             "qemu-ga: invalid option -- 'x'\nqemu-ga: invalid option -- 'y'\nqemu-ga: invalid option -- 'x'\n"
@@ -252,8 +339,21 @@ mod tests {
 
     #[test]
     fn options_apply_in_order() {
-        let (p, _, _) = run(&["-F", "-F/h", "-s", "install", "-b", "a,b", "--block-rpcs=c", "-m", "x", "-mY"]);
-        let Parsed::Run(c) = p else { panic!("expected a config") };
+        let (p, _, _) = run(&[
+            "-F",
+            "-F/h",
+            "-s",
+            "install",
+            "-b",
+            "a,b",
+            "--block-rpcs=c",
+            "-m",
+            "x",
+            "-mY",
+        ]);
+        let Parsed::Run(c) = p else {
+            panic!("expected a config")
+        };
         assert_eq!(c.fsfreeze_hook.as_deref(), Some(OsStr::new("/h")));
         assert_eq!(c.blocked_rpcs, ["b", "a", "c"].map(OsString::from));
         assert_eq!(c.method.as_deref(), Some(OsStr::new("Y")));

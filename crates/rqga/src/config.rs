@@ -109,12 +109,15 @@ fn read_keyfile(path: &OsStr) -> Result<Option<KeyFile>, KeyFileError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(KeyFileError(io_error_text(&e))),
     };
-    let meta = file.metadata().map_err(|e| KeyFileError(io_error_text(&e)))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| KeyFileError(io_error_text(&e)))?;
     if !meta.is_file() {
         return Err(KeyFileError("Not a regular file".into()));
     }
     let mut data = Vec::new();
-    file.read_to_end(&mut data).map_err(|e| KeyFileError(io_error_text(&e)))?;
+    file.read_to_end(&mut data)
+        .map_err(|e| KeyFileError(io_error_text(&e)))?;
     KeyFile::parse(&data).map(Some)
 }
 
@@ -126,7 +129,10 @@ impl Config {
     /// error returns qemu-ga's critical message; the agent then exits 1.
     pub fn load_file(&mut self, path: &OsStr, required: bool) -> Result<(), String> {
         let fail = |e: KeyFileError| {
-            format!("error loading configuration from path: {}, {e}", path.to_string_lossy())
+            format!(
+                "error loading configuration from path: {}, {e}",
+                path.to_string_lossy()
+            )
         };
         match read_keyfile(path) {
             Ok(Some(kf)) => self.apply_keyfile(&kf).map_err(fail),
@@ -171,7 +177,10 @@ impl Config {
             note(kf.get_boolean(GROUP, "verbose").map(|b| self.verbose |= b));
         }
         if kf.has_key(GROUP, "retry-path") {
-            note(kf.get_boolean(GROUP, "retry-path").map(|b| self.retry_path = b));
+            note(
+                kf.get_boolean(GROUP, "retry-path")
+                    .map(|b| self.retry_path = b),
+            );
         }
         if let Some(r) = string("block-rpcs") {
             note(r.map(|v| self.blocked_rpcs.extend(split_reversed(&v))));
@@ -187,8 +196,10 @@ impl Config {
     /// comes from the socket and there is no path; otherwise the default
     /// path of the serial methods.  The error is qemu-ga's critical text.
     pub fn apply_defaults(&mut self, activated: Option<Method>) -> Result<(), &'static str> {
-        self.pid_filepath.get_or_insert_with(|| DEFAULT_PIDFILE.into());
-        self.state_dir.get_or_insert_with(|| DEFAULT_STATE_DIR.into());
+        self.pid_filepath
+            .get_or_insert_with(|| DEFAULT_PIDFILE.into());
+        self.state_dir
+            .get_or_insert_with(|| DEFAULT_STATE_DIR.into());
         self.method.get_or_insert_with(|| "virtio-serial".into());
         if let Some(method) = activated {
             self.socket_activation = true;
@@ -286,10 +297,22 @@ mod tests {
             statedir=/var/run\nverbose=false\nretry-path=false\nblock-rpcs=\nallow-rpcs=\n";
         assert_eq!(String::from_utf8(c.dump()).unwrap(), expected);
 
-        let mut c = Config { method: Some("unix-listen".into()), ..Config::default() };
-        assert_eq!(c.apply_defaults(None), Err("must specify a path for this channel"));
-        let mut c = Config { channel_path: Some("/x".into()), ..Config::default() };
+        let mut c = Config {
+            method: Some("unix-listen".into()),
+            ..Config::default()
+        };
+        assert_eq!(
+            c.apply_defaults(None),
+            Err("must specify a path for this channel")
+        );
+        let mut c = Config {
+            channel_path: Some("/x".into()),
+            ..Config::default()
+        };
         c.apply_defaults(Some(Method::VsockListen)).unwrap();
-        assert_eq!((c.method.as_deref(), c.channel_path), (Some(OsStr::new("vsock-listen")), None));
+        assert_eq!(
+            (c.method.as_deref(), c.channel_path),
+            (Some(OsStr::new("vsock-listen")), None)
+        );
     }
 }

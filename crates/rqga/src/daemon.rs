@@ -14,7 +14,11 @@ use crate::log;
 use crate::pidfile::Pidfile;
 
 fn reopen_to_null(fd: libc::c_int) {
-    let Ok(null) = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null") else {
+    let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    else {
         return;
     };
     // SAFETY: dup2 onto one of the standard descriptors; `null` stays

@@ -39,7 +39,10 @@ pub struct CommandFilter {
 impl CommandFilter {
     /// Takes the lists from a parsed configuration.
     pub fn from_config(config: &Config) -> Self {
-        CommandFilter { allowed: config.allowed_rpcs.clone(), blocked: config.blocked_rpcs.clone() }
+        CommandFilter {
+            allowed: config.allowed_rpcs.clone(),
+            blocked: config.blocked_rpcs.clone(),
+        }
     }
 
     /// Whether `name` is enabled, given whether filesystems are frozen.

@@ -119,7 +119,7 @@ fn long_option(
                     t.extend(quoted(&[b"--", body]));
                     return diagnostic(prog, &t);
                 }
-                [only] => *only,
+                [only] => only,
                 many => {
                     // Every entry has its own `val`, so any two prefix
                     // matches make the abbreviation ambiguous.
@@ -206,7 +206,10 @@ fn short_cluster(
                     items.push(Item::Opt { ch, arg });
                 } else if let Some(v) = args.get(*next) {
                     *next += 1;
-                    items.push(Item::Opt { ch, arg: Some(v.clone()) });
+                    items.push(Item::Opt {
+                        ch,
+                        arg: Some(v.clone()),
+                    });
                 } else {
                     let mut t = b"option requires an argument -- ".to_vec();
                     t.extend(quoted(&[&[ch]]));
@@ -223,10 +226,26 @@ mod tests {
     use super::*;
 
     const LONG: &[LongOpt] = &[
-        LongOpt { name: "version", has_arg: HasArg::No, val: b'V' },
-        LongOpt { name: "verbose", has_arg: HasArg::No, val: b'v' },
-        LongOpt { name: "method", has_arg: HasArg::Required, val: b'm' },
-        LongOpt { name: "hook", has_arg: HasArg::Optional, val: b'F' },
+        LongOpt {
+            name: "version",
+            has_arg: HasArg::No,
+            val: b'V',
+        },
+        LongOpt {
+            name: "verbose",
+            has_arg: HasArg::No,
+            val: b'v',
+        },
+        LongOpt {
+            name: "method",
+            has_arg: HasArg::Required,
+            val: b'm',
+        },
+        LongOpt {
+            name: "hook",
+            has_arg: HasArg::Optional,
+            val: b'F',
+        },
     ];
 
     fn run(args: &[&str], posix: bool) -> Vec<Item> {
@@ -235,52 +254,78 @@ mod tests {
     }
 
     fn opt(ch: u8, arg: Option<&str>) -> Item {
-        Item::Opt { ch, arg: arg.map(OsString::from) }
+        Item::Opt {
+            ch,
+            arg: arg.map(OsString::from),
+        }
     }
 
     fn bad(text: &str) -> Item {
-        Item::Invalid { diagnostic: format!("p: {text}\n").into_bytes() }
+        Item::Invalid {
+            diagnostic: format!("p: {text}\n").into_bytes(),
+        }
     }
 
     #[test]
     fn clusters_and_attached_arguments() {
-        assert_eq!(run(&["-vmx", "-F/h", "-F", "/z"], false), [
-            opt(b'v', None),
-            opt(b'm', Some("x")),
-            opt(b'F', Some("/h")),
-            opt(b'F', None),
-        ]);
+        assert_eq!(
+            run(&["-vmx", "-F/h", "-F", "/z"], false),
+            [
+                opt(b'v', None),
+                opt(b'm', Some("x")),
+                opt(b'F', Some("/h")),
+                opt(b'F', None),
+            ]
+        );
         assert_eq!(run(&["-m", "-v"], false), [opt(b'm', Some("-v"))]);
     }
 
     #[test]
     fn long_forms_and_abbreviations() {
-        assert_eq!(run(&["--meth", "a", "--method=", "--hook", "--hook=", "--vers"], false), [
-            opt(b'm', Some("a")),
-            opt(b'm', Some("")),
-            opt(b'F', None),
-            opt(b'F', Some("")),
-            opt(b'V', None),
-        ]);
+        assert_eq!(
+            run(
+                &["--meth", "a", "--method=", "--hook", "--hook=", "--vers"],
+                false
+            ),
+            [
+                opt(b'm', Some("a")),
+                opt(b'm', Some("")),
+                opt(b'F', None),
+                opt(b'F', Some("")),
+                opt(b'V', None),
+            ]
+        );
     }
 
     #[test]
     fn glibc_diagnostics() {
-        assert_eq!(run(&["-xv", "--ver=1", "--nope=2", "--verbose=3", "--method"], false), [
-            bad("invalid option -- 'x'"),
-            opt(b'v', None),
-            bad("option '--ver=1' is ambiguous; possibilities: '--version' '--verbose'"),
-            bad("unrecognized option '--nope=2'"),
-            bad("option '--verbose' doesn't allow an argument"),
-            bad("option '--method' requires an argument"),
-        ]);
-        assert_eq!(run(&["-m"], false), [bad("option requires an argument -- 'm'")]);
+        assert_eq!(
+            run(
+                &["-xv", "--ver=1", "--nope=2", "--verbose=3", "--method"],
+                false
+            ),
+            [
+                bad("invalid option -- 'x'"),
+                opt(b'v', None),
+                bad("option '--ver=1' is ambiguous; possibilities: '--version' '--verbose'"),
+                bad("unrecognized option '--nope=2'"),
+                bad("option '--verbose' doesn't allow an argument"),
+                bad("option '--method' requires an argument"),
+            ]
+        );
+        assert_eq!(
+            run(&["-m"], false),
+            [bad("option requires an argument -- 'm'")]
+        );
         assert_eq!(run(&["-:"], false), [bad("invalid option -- ':'")]);
     }
 
     #[test]
     fn permutation_double_dash_and_posixly_correct() {
-        assert_eq!(run(&["a", "-v", "-", "b", "--", "-V"], false), [opt(b'v', None)]);
+        assert_eq!(
+            run(&["a", "-v", "-", "b", "--", "-V"], false),
+            [opt(b'v', None)]
+        );
         assert_eq!(run(&["-v", "a", "-V"], true), [opt(b'v', None)]);
     }
 }

@@ -33,10 +33,13 @@ impl fmt::Display for KeyFileError {
 
 impl std::error::Error for KeyFileError {}
 
+/// One group: its name and its `(key, raw value)` pairs in file order.
+type Group = (Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>);
+
 /// A parsed key file: groups in file order, raw (still escaped) values.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct KeyFile {
-    groups: Vec<(Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>)>,
+    groups: Vec<Group>,
 }
 
 /// GLib's `g_utf8_make_valid`: every byte that does not start a valid
@@ -111,7 +114,10 @@ impl KeyFile {
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             // GLib works on C strings: a NUL byte ends the line.
             let line = raw.split(|&c| c == 0).next().unwrap_or_default();
-            let start = line.iter().position(|&c| !is_space(c)).unwrap_or(line.len());
+            let start = line
+                .iter()
+                .position(|&c| !is_space(c))
+                .unwrap_or(line.len());
             let text = &line[start..];
             if text.is_empty() || text[0] == b'#' {
                 continue;
@@ -135,13 +141,22 @@ impl KeyFile {
                 let Some(group) = current else {
                     return Err(KeyFileError("Key file does not start with a group".into()));
                 };
-                let key_end = text[..eq].iter().rposition(|&c| !is_space(c)).map_or(0, |p| p + 1);
+                let key_end = text[..eq]
+                    .iter()
+                    .rposition(|&c| !is_space(c))
+                    .map_or(0, |p| p + 1);
                 let key = &text[..key_end];
                 if !is_key_name(key) {
-                    return Err(KeyFileError(format!("Invalid key name: {}", make_valid(key))));
+                    return Err(KeyFileError(format!(
+                        "Invalid key name: {}",
+                        make_valid(key)
+                    )));
                 }
                 let after = &text[eq + 1..];
-                let vstart = after.iter().position(|&c| !is_space(c)).unwrap_or(after.len());
+                let vstart = after
+                    .iter()
+                    .position(|&c| !is_space(c))
+                    .unwrap_or(after.len());
                 let value = &after[vstart..];
                 if Some(group) == start_group
                     && key == b"Encoding"
@@ -201,7 +216,9 @@ impl KeyFile {
 
     /// `g_key_file_get_string`: the value, UTF-8 checked and unescaped.
     pub fn get_string(&self, group: &str, key: &str) -> Result<String, KeyFileError> {
-        let raw = self.raw_value(group, key).ok_or_else(|| Self::missing(group, key))?;
+        let raw = self
+            .raw_value(group, key)
+            .ok_or_else(|| Self::missing(group, key))?;
         let Ok(text) = std::str::from_utf8(raw) else {
             return Err(KeyFileError(format!(
                 "Key file contains key \u{201c}{key}\u{201d} with value \u{201c}{}\u{201d} \
@@ -215,7 +232,9 @@ impl KeyFile {
     /// `g_key_file_get_boolean`: `true`/`1` or `false`/`0`, trailing
     /// whitespace ignored.
     pub fn get_boolean(&self, group: &str, key: &str) -> Result<bool, KeyFileError> {
-        let raw = self.raw_value(group, key).ok_or_else(|| Self::missing(group, key))?;
+        let raw = self
+            .raw_value(group, key)
+            .ok_or_else(|| Self::missing(group, key))?;
         let end = raw.iter().rposition(|&c| !is_space(c)).map_or(0, |p| p + 1);
         match &raw[..end] {
             b"true" | b"1" => Ok(true),
@@ -226,7 +245,9 @@ impl KeyFile {
 
     /// `g_key_file_get_integer`, widened to 64 bits (see `state.rs`).
     pub fn get_integer(&self, group: &str, key: &str) -> Result<i64, KeyFileError> {
-        let raw = self.raw_value(group, key).ok_or_else(|| Self::missing(group, key))?;
+        let raw = self
+            .raw_value(group, key)
+            .ok_or_else(|| Self::missing(group, key))?;
         let text = std::str::from_utf8(raw).map_err(|_| Self::uninterpretable(key))?;
         // strtol: optional sign and digits; trailing whitespace allowed.
         let end = text.trim_end_matches(|c: char| c.is_ascii() && is_space(c as u8));
@@ -272,7 +293,9 @@ pub struct KeyFileWriter {
 impl KeyFileWriter {
     /// Starts a file whose only group is `group`.
     pub fn new(group: &str) -> Self {
-        KeyFileWriter { text: format!("[{group}]\n").into_bytes() }
+        KeyFileWriter {
+            text: format!("[{group}]\n").into_bytes(),
+        }
     }
 
     /// `g_key_file_set_string`: escapes `\n \r \\` everywhere and spaces
@@ -327,7 +350,10 @@ mod tests {
             b"# c\n  \n[general]  \n a key \t= \\s v \\\\x  \r\n[other]\nk=1\n[general]\nb= true \nb2=0\n",
         )
         .unwrap();
-        assert_eq!(kf.raw_value("general", "a key"), Some(&b"\\s v \\\\x  "[..]));
+        assert_eq!(
+            kf.raw_value("general", "a key"),
+            Some(&b"\\s v \\\\x  "[..])
+        );
         assert_eq!(kf.get_string("general", "a key").unwrap(), "  v \\x  ");
         assert!(kf.get_boolean("general", "b").unwrap());
         assert!(!kf.get_boolean("general", "b2").unwrap());
@@ -348,12 +374,19 @@ mod tests {
             err(b"[g]\njunk\n"),
             "Key file contains line \u{201c}junk\u{201d} which is not a key-value pair, group, or comment"
         );
-        assert_eq!(err(b"[g]x\n"), "Key file contains line \u{201c}[g]x\u{201d} which is not a key-value pair, group, or comment");
+        assert_eq!(
+            err(b"[g]x\n"),
+            "Key file contains line \u{201c}[g]x\u{201d} which is not a key-value pair, group, or comment"
+        );
         assert_eq!(err(b"[]\n"), "Invalid group name: ");
-        assert_eq!(err(b"[g]\n=v\n"), "Key file contains line \u{201c}=v\u{201d} which is not a key-value pair, group, or comment");
+        assert_eq!(
+            err(b"[g]\n=v\n"),
+            "Key file contains line \u{201c}=v\u{201d} which is not a key-value pair, group, or comment"
+        );
         assert_eq!(err(b"[g]\nk]=v\n"), "Invalid key name: k]");
         let kf = KeyFile::parse(b"[g]\nb=yes\ns=a\\qb\n").unwrap();
-        let msg = "Key file contains key \u{201c}b\u{201d} which has a value that cannot be interpreted.";
+        let msg =
+            "Key file contains key \u{201c}b\u{201d} which has a value that cannot be interpreted.";
         assert_eq!(kf.get_boolean("g", "b").unwrap_err().0, msg);
         assert!(kf.get_string("g", "s").is_err());
     }
@@ -363,7 +396,10 @@ mod tests {
         let mut w = KeyFileWriter::new("general");
         w.set_string("a", b" \tx y\\ \n\r");
         w.set_boolean("b", true);
-        assert_eq!(w.into_bytes(), b"[general]\na=\\s\\tx y\\\\ \\n\\r\nb=true\n");
+        assert_eq!(
+            w.into_bytes(),
+            b"[general]\na=\\s\\tx y\\\\ \\n\\r\nb=true\n"
+        );
     }
 
     #[test]

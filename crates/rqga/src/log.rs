@@ -73,13 +73,21 @@ struct AgentLogger {
 static LOGGER: Mutex<Option<AgentLogger>> = Mutex::new(None);
 
 fn with_logger<R>(f: impl FnOnce(&mut Option<AgentLogger>) -> R) -> R {
-    let mut guard = LOGGER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut guard = LOGGER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     f(&mut guard)
 }
 
 /// Switches from GLib's default format to qemu-ga's (`g_log_set_default_handler`).
 pub fn install_agent_logger(verbose: bool) {
-    with_logger(|l| *l = Some(AgentLogger { verbose, enabled: true, sink: Sink::Stderr }));
+    with_logger(|l| {
+        *l = Some(AgentLogger {
+            verbose,
+            enabled: true,
+            sink: Sink::Stderr,
+        })
+    });
 }
 
 /// Directs qemu-ga's handler to a log file (or back to stderr).
@@ -138,7 +146,10 @@ fn local_hms_millis(now: SystemTime) -> String {
 /// One message in the format of GLib's default handler, as qemu-ga prints
 /// it before its own handler is installed.
 pub fn glib_line(now: SystemTime, level: Level, msg: &str) -> String {
-    let ascii: String = msg.chars().map(|c| if c.is_ascii() { c } else { '?' }).collect();
+    let ascii: String = msg
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { '?' })
+        .collect();
     let alert = if level <= Level::Warning { "\n" } else { "" };
     format!(
         "{alert}** ({}): {} **: {}: {ascii}\n",
@@ -213,15 +224,24 @@ mod tests {
     #[test]
     fn agent_format() {
         let t = UNIX_EPOCH + Duration::from_micros(1_795_697_830_000_042);
-        assert_eq!(agent_line(t, Level::Critical, "x"), "1795697830.000042: critical: x\n");
+        assert_eq!(
+            agent_line(t, Level::Critical, "x"),
+            "1795697830.000042: critical: x\n"
+        );
     }
 
     #[test]
     fn glib_format() {
         let line = glib_line(SystemTime::now(), Level::Critical, "a \u{201c}b\u{201d}");
         let pid = std::process::id();
-        assert!(line.starts_with(&format!("\n** (process:{pid}): CRITICAL **: ")), "{line}");
+        assert!(
+            line.starts_with(&format!("\n** (process:{pid}): CRITICAL **: ")),
+            "{line}"
+        );
         assert!(line.ends_with(": a ?b?\n"), "{line}");
-        assert_eq!(line.len(), format!("\n** (process:{pid}): CRITICAL **: 12:00:00.000: a ?b?\n").len());
+        assert_eq!(
+            line.len(),
+            format!("\n** (process:{pid}): CRITICAL **: 12:00:00.000: a ?b?\n").len()
+        );
     }
 }

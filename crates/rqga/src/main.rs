@@ -20,7 +20,11 @@ impl Server for PendingServer {
         };
         eprintln!(
             "rqga: no server yet: would serve {} on {path}",
-            config.method.as_deref().unwrap_or_default().to_string_lossy()
+            config
+                .method
+                .as_deref()
+                .unwrap_or_default()
+                .to_string_lossy()
         );
         0
     }

@@ -29,7 +29,11 @@ fn lock(file: &File) -> std::io::Result<()> {
         fl.l_whence = libc::SEEK_SET as libc::c_short;
         libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &fl)
     };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 impl Pidfile {
@@ -57,12 +61,19 @@ impl Pidfile {
             let _ = std::fs::remove_file(path);
             msg
         };
-        file.set_len(0)
-            .map_err(|e| fail(format!("Failed to truncate pid file: {}", io_error_text(&e))))?;
+        file.set_len(0).map_err(|e| {
+            fail(format!(
+                "Failed to truncate pid file: {}",
+                io_error_text(&e)
+            ))
+        })?;
         (&file)
             .write_all(format!("{}\n", std::process::id()).as_bytes())
             .map_err(|_| fail("Failed to write pid file".into()))?;
-        Ok(Pidfile { path: path.to_os_string(), _file: file })
+        Ok(Pidfile {
+            path: path.to_os_string(),
+            _file: file,
+        })
     }
 
     /// Removes the file at exit (qemu-ga unlinks its pid file when it was

@@ -59,10 +59,13 @@ fn temp_suffix(attempt: u32) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
         .subsec_nanos();
-    let mut seed = u64::from(nanos) ^ (u64::from(std::process::id()) << 20) ^ u64::from(attempt) << 40;
+    let mut seed =
+        u64::from(nanos) ^ (u64::from(std::process::id()) << 20) ^ u64::from(attempt) << 40;
     (0..6)
         .map(|_| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ALPHABET[(seed >> 33) as usize % ALPHABET.len()] as char
         })
         .collect()
@@ -76,9 +79,16 @@ fn set_contents(path: &Path, data: &[u8]) -> Result<(), String> {
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(format!(".{}", temp_suffix(attempt)));
         let tmp = PathBuf::from(tmp);
-        match OpenOptions::new().write(true).create_new(true).mode(0o666).open(&tmp) {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o666)
+            .open(&tmp)
+        {
             Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1
+            }
             Err(e) => {
                 return Err(format!(
                     "Failed to create file \u{201c}{}\u{201d}: {}",
@@ -124,7 +134,10 @@ impl PersistentState {
     /// Saves the state; the error is qemu-ga's critical message.
     pub fn save(&self) -> Result<(), String> {
         set_contents(&self.path, &self.to_bytes()).map_err(|e| {
-            format!("failed to write persistent state to {}: {e}", self.path.display())
+            format!(
+                "failed to write persistent state to {}: {e}",
+                self.path.display()
+            )
         })
     }
 
@@ -134,12 +147,18 @@ impl PersistentState {
     /// default, as in qemu-ga.  Errors are qemu-ga's critical messages, in
     /// the order it logs them.
     pub fn load(path: &Path, frozen: bool) -> Result<PersistentState, Vec<String>> {
-        let defaults = PersistentState { path: path.to_path_buf(), fd_counter: DEFAULT_FD_COUNTER };
+        let defaults = PersistentState {
+            path: path.to_path_buf(),
+            fd_counter: DEFAULT_FD_COUNTER,
+        };
         match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !frozen {
                     defaults.save().map_err(|msg| {
-                        vec![msg, format!("unable to create state file at path {}", path.display())]
+                        vec![
+                            msg,
+                            format!("unable to create state file at path {}", path.display()),
+                        ]
                     })?;
                 }
                 return Ok(defaults);
@@ -157,7 +176,10 @@ impl PersistentState {
             .map_err(|e| io_error_text(&e))
             .and_then(|data| KeyFile::parse(&data).map_err(|e| e.0));
         let keyfile = loaded.map_err(|e| {
-            vec![format!("error loading persistent state from path: {}, {e}", path.display())]
+            vec![format!(
+                "error loading persistent state from path: {}, {e}",
+                path.display()
+            )]
         })?;
         let fd_counter = if keyfile.has_key(GROUP, "fd_counter") {
             // qemu-ga ignores the error here and gets 0.
@@ -165,7 +187,10 @@ impl PersistentState {
         } else {
             DEFAULT_FD_COUNTER
         };
-        Ok(PersistentState { fd_counter, ..defaults })
+        Ok(PersistentState {
+            fd_counter,
+            ..defaults
+        })
     }
 
     /// `ga_get_fd_handle`: hands out the next file handle and saves the
@@ -177,7 +202,8 @@ impl PersistentState {
             .checked_add(1)
             .filter(|&n| n < i64::MAX)
             .ok_or("file handle counter exhausted")?;
-        self.save().map_err(|_| "failed to commit persistent state to disk".to_string())?;
+        self.save()
+            .map_err(|_| "failed to commit persistent state to disk".to_string())?;
         Ok(handle)
     }
 }
@@ -191,25 +217,45 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = state_path(dir.path());
         let mut st = PersistentState::load(&path, false).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"[global]\nfd_counter=1000\n");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"[global]\nfd_counter=1000\n"
+        );
         assert_eq!(st.next_fd_handle().unwrap(), 1000);
         assert_eq!(st.next_fd_handle().unwrap(), 1001);
-        assert_eq!(PersistentState::load(&path, false).unwrap().fd_counter(), 1002);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp files left");
+        assert_eq!(
+            PersistentState::load(&path, false).unwrap().fd_counter(),
+            1002
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp files left"
+        );
     }
 
     #[test]
     fn frozen_start_defers_creation_and_bad_dir_fails() {
         let dir = tempfile::tempdir().unwrap();
         let path = state_path(dir.path());
-        assert_eq!(PersistentState::load(&path, true).unwrap().fd_counter(), 1000);
+        assert_eq!(
+            PersistentState::load(&path, true).unwrap().fd_counter(),
+            1000
+        );
         assert!(!path.exists());
         let errs = PersistentState::load(Path::new("/nonexistent/qga.state"), false).unwrap_err();
         assert!(errs[0].starts_with(
             "failed to write persistent state to /nonexistent/qga.state: Failed to create file \u{201c}/nonexistent/qga.state."
         ));
-        assert!(errs[0].ends_with("\u{201d}: No such file or directory"), "{}", errs[0]);
-        assert_eq!(errs[1], "unable to create state file at path /nonexistent/qga.state");
+        assert!(
+            errs[0].ends_with("\u{201d}: No such file or directory"),
+            "{}",
+            errs[0]
+        );
+        assert_eq!(
+            errs[1],
+            "unable to create state file at path /nonexistent/qga.state"
+        );
     }
 
     #[test]
@@ -219,6 +265,9 @@ mod tests {
         std::fs::write(&path, "[global]\nfd_counter=abc\n").unwrap();
         assert_eq!(PersistentState::load(&path, false).unwrap().fd_counter(), 0);
         std::fs::write(&path, "[other]\n").unwrap();
-        assert_eq!(PersistentState::load(&path, false).unwrap().fd_counter(), 1000);
+        assert_eq!(
+            PersistentState::load(&path, false).unwrap().fd_counter(),
+            1000
+        );
     }
 }

@@ -12,7 +12,9 @@ pub fn strerror(errno: i32) -> String {
         return format!("Unknown error {errno}");
     }
     // SAFETY: strerror_r succeeded, so buf holds a NUL-terminated string.
-    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// `strerror` of an `io::Error`, or its own text when it has no errno.

@@ -52,7 +52,16 @@ const DUMP_CASES: &[&[&str]] = &[
     &["-D", "--block-rpcs=guest-exec", "-b", ""],
     &["-D", "-l", " \tlead\\x tab\t", "-f", "/p", "-t", "/st"],
     &["-D", "-t", "relative", "-p", "a\nb\rc"],
-    &["--dump", "--meth=unix-listen", "--pa", "/s", "--pi=/pid", "--st", "/x", "--log=/l"],
+    &[
+        "--dump",
+        "--meth=unix-listen",
+        "--pa",
+        "/s",
+        "--pi=/pid",
+        "--st",
+        "/x",
+        "--log=/l",
+    ],
     &["-D", "-s", "install"],
     &["foo", "-D", "bar"],
     &["-D", "-m", "bogus", "-p", "x"],
@@ -94,7 +103,10 @@ const CONF_CASES: &[(&str, &[&str])] = &[
     ),
     ("", &["-D"]),
     ("# only a comment\n", &["-D", "-v"]),
-    ("[general]\ndaemon = 0 \t\nretry-path=1\nstatedir=\\t/tab\n", &["-D"]),
+    (
+        "[general]\ndaemon = 0 \t\nretry-path=1\nstatedir=\\t/tab\n",
+        &["-D"],
+    ),
     ("[general]\nverbose=true\n", &["-D"]),
     ("[general]\nmethod=isa-serial", &["-D"]),
     // Errors: a critical in GLib's default format, exit 1.
@@ -172,18 +184,31 @@ fn version_help_and_command_list() {
     let conf = nonexistent_conf();
     // -V: same format, our interface version.
     let (ours, theirs) = both(&["--version"], conf, &[]);
-    let shape = |s: &str| s.trim_end().rsplit_once(' ').map(|(head, v)| (head.to_string(), v.split('.').count()));
+    let shape = |s: &str| {
+        s.trim_end()
+            .rsplit_once(' ')
+            .map(|(head, v)| (head.to_string(), v.split('.').count()))
+    };
     assert_eq!(shape(&ours.stdout), shape(&theirs.stdout));
     assert_eq!(ours.stdout, "QEMU Guest Agent 10.2.0\n");
     assert_eq!((ours.code, &ours.stderr), (theirs.code, &theirs.stderr));
 
     // -b help: 10.2 made guest-get-devices Windows-only and added
     // guest-get-load and guest-network-get-route; otherwise same order.
-    for help in [&["-b", "help"][..], &["-b?"], &["--allow-rpcs=help"], &["--block-rpcs", "?"]] {
+    for help in [
+        &["-b", "help"][..],
+        &["-b?"],
+        &["--allow-rpcs=help"],
+        &["--block-rpcs", "?"],
+    ] {
         let ours = run(OURS, help, conf, &[]);
         assert_eq!(ours.code, Some(0), "{help:?}");
         let theirs = run(C_AGENT, &["-b", "help"], conf, &[]);
-        let mut expected: Vec<&str> = theirs.stdout.lines().filter(|&c| c != "guest-get-devices").collect();
+        let mut expected: Vec<&str> = theirs
+            .stdout
+            .lines()
+            .filter(|&c| c != "guest-get-devices")
+            .collect();
         if c_is_7x() {
             expected.extend(["guest-get-load", "guest-network-get-route"]);
         }
@@ -199,7 +224,11 @@ fn version_help_and_command_list() {
         s[start..end].to_string()
     };
     assert_eq!(block(&ours.stdout), block(&theirs.stdout));
-    assert_eq!(ours.stdout.lines().next(), theirs.stdout.lines().next(), "Usage: line");
+    assert_eq!(
+        ours.stdout.lines().next(),
+        theirs.stdout.lines().next(),
+        "Usage: line"
+    );
 }
 
 #[test]
@@ -224,8 +253,17 @@ fn startup_failures_match_c_agent() {
     let (ours, theirs) = both(&args, conf, &[]);
     assert_eq!(ours.code, Some(1));
     assert_eq!(theirs.code, Some(1));
-    assert!(ours.stderr.starts_with(&theirs.stderr), "{ours:?} vs {theirs:?}");
-    assert!(ours.stderr.ends_with("SECS.USEC: critical: error initializing guest agent\n"));
+    assert!(
+        ours.stderr.starts_with(&theirs.stderr),
+        "{ours:?} vs {theirs:?}"
+    );
+    assert!(
+        ours.stderr
+            .ends_with("SECS.USEC: critical: error initializing guest agent\n")
+    );
     // Both left the same fresh state file.
-    assert_eq!(std::fs::read(dir.path().join("qga.state")).expect("state"), b"[global]\nfd_counter=1000\n");
+    assert_eq!(
+        std::fs::read(dir.path().join("qga.state")).expect("state"),
+        b"[global]\nfd_counter=1000\n"
+    );
 }

@@ -31,15 +31,26 @@ pub fn c_agent() -> Option<&'static str> {
 /// Whether the installed C agent is a 7.x release (no `-c`, no
 /// `allow-rpcs`, one getopt pass, init failures exit 0).
 pub fn c_is_7x() -> bool {
-    let out = Command::new(C_AGENT).arg("-V").output().expect("run qemu-ga -V");
+    let out = Command::new(C_AGENT)
+        .arg("-V")
+        .output()
+        .expect("run qemu-ga -V");
     String::from_utf8_lossy(&out.stdout).starts_with("QEMU Guest Agent 7.")
 }
 
 /// Runs `binary` as `qemu-ga` (same argv[0] for both agents) with the
 /// given `QGA_CONF` and extra environment.
-pub fn run<S: AsRef<OsStr>>(binary: &str, args: &[S], conf: &OsStr, env: &[(&str, &str)]) -> Outcome {
+pub fn run<S: AsRef<OsStr>>(
+    binary: &str,
+    args: &[S],
+    conf: &OsStr,
+    env: &[(&str, &str)],
+) -> Outcome {
     let mut cmd = Command::new(binary);
-    cmd.arg0("qemu-ga").args(args).env("QGA_CONF", conf).env_remove("POSIXLY_CORRECT");
+    cmd.arg0("qemu-ga")
+        .args(args)
+        .env("QGA_CONF", conf)
+        .env_remove("POSIXLY_CORRECT");
     cmd.env_remove("LISTEN_PID").env_remove("LISTEN_FDS");
     for (k, v) in env {
         cmd.env(k, v);
@@ -76,7 +87,12 @@ pub fn normalize(text: &str) -> String {
         }
         if let Some(at) = line.find("qga.state.") {
             let end = at + "qga.state.".len();
-            if line.len() >= end + 6 && line[end..].chars().take(6).all(|c| c.is_ascii_alphanumeric()) {
+            if line.len() >= end + 6
+                && line[end..]
+                    .chars()
+                    .take(6)
+                    .all(|c| c.is_ascii_alphanumeric())
+            {
                 line = format!("{}XXXXXX{}", &line[..end], &line[end + 6..]);
             }
         }
@@ -87,5 +103,7 @@ pub fn normalize(text: &str) -> String {
 
 /// Drops 10.2's `allow-rpcs=` line, which 7.2 does not print.
 pub fn without_allow_rpcs(dump: &str) -> String {
-    dump.split_inclusive('\n').filter(|l| !l.starts_with("allow-rpcs=")).collect()
+    dump.split_inclusive('\n')
+        .filter(|l| !l.starts_with("allow-rpcs="))
+        .collect()
 }
