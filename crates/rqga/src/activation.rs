@@ -79,3 +79,28 @@ pub fn detect() -> Result<Option<Method>, &'static str> {
         _ => Err("qemu-ga only supports listening on one socket"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsRawFd;
+
+    #[test]
+    fn method_from_socket_family() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let unix = std::os::unix::net::UnixListener::bind(dir.path().join("s")).expect("bind");
+        assert_eq!(listen_method(unix.as_raw_fd()), Some(Method::UnixListen));
+        let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        assert_eq!(listen_method(tcp.as_raw_fd()), None);
+        let file = std::fs::File::open("/dev/null").expect("open");
+        assert_eq!(listen_method(file.as_raw_fd()), None);
+    }
+
+    #[test]
+    fn no_activation_without_our_pid() {
+        // LISTEN_PID is unset or names another process in the test runner.
+        if std::env::var("LISTEN_PID").ok() != Some(std::process::id().to_string()) {
+            assert_eq!(check_socket_activation(), 0);
+        }
+    }
+}

@@ -141,7 +141,11 @@ fn config_files_match_c_agent() {
     // A directory is not a regular file.
     let (ours, theirs) = both(&["-D"], dir.path().as_os_str(), &[]);
     assert_eq!(ours, theirs);
-    eprintln!("config files: {} cases match", CONF_CASES.len() + 2);
+    // The example configuration we ship.
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist/qemu-ga.conf");
+    let (ours, theirs) = both(&["-D"], example.as_os_str(), &[]);
+    assert_eq!(ours, theirs);
+    eprintln!("config files: {} cases match", CONF_CASES.len() + 3);
 }
 
 const BAD_OPTION_CASES: &[&[&str]] = &[
@@ -266,4 +270,59 @@ fn startup_failures_match_c_agent() {
         std::fs::read(dir.path().join("qga.state")).expect("state"),
         b"[global]\nfd_counter=1000\n"
     );
+}
+
+/// Socket activation: both agents take fd 3 and report its method in the
+/// dump (without a path).  Uses python3 to exec the agent with a
+/// listening socket on fd 3 and `LISTEN_PID` set to the exec'd pid.
+#[test]
+fn socket_activation_matches_c_agent() {
+    if c_agent().is_none() {
+        return;
+    }
+    if std::process::Command::new("python3")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: python3 not found");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = "import os,socket,sys\n\
+        s=socket.socket(socket.AF_UNIX if sys.argv[2]=='unix' else socket.AF_INET)\n\
+        s.bind(sys.argv[3] if sys.argv[2]=='unix' else ('127.0.0.1',0)); s.listen(1)\n\
+        os.dup2(s.fileno(),3); os.set_inheritable(3,True)\n\
+        os.environ['LISTEN_PID']=str(os.getpid()); os.environ['LISTEN_FDS']='1'\n\
+        os.execv(sys.argv[1],['qemu-ga','-D','-m','isa-serial','-p','/x'])\n";
+    for (family, name) in [("unix", "u1"), ("inet", "i1"), ("unix", "u2")] {
+        let sock = dir.path().join(name);
+        let go = |bin: &str| {
+            let out = std::process::Command::new("python3")
+                .args(["-c", script, bin, family])
+                .arg(&sock)
+                .env("QGA_CONF", nonexistent_conf())
+                .output()
+                .expect("python3");
+            let _ = std::fs::remove_file(&sock);
+            (
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                normalize(&String::from_utf8_lossy(&out.stderr)),
+                out.status.code(),
+            )
+        };
+        let ours = go(OURS);
+        let mut theirs = go(C_AGENT);
+        if c_is_7x() && theirs.2 == Some(0) {
+            theirs.0.push_str("allow-rpcs=\n");
+        }
+        assert_eq!(ours, theirs, "{family}");
+        if family == "unix" {
+            assert!(
+                ours.0.contains("method=unix-listen\npidfile="),
+                "{}",
+                ours.0
+            );
+        }
+    }
 }
