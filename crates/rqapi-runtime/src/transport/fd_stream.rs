@@ -24,8 +24,11 @@ pub struct FdWriter {
     fd: Arc<AsyncFd<OwnedFd>>,
 }
 
-/// Registers a non-blocking descriptor with tokio and splits it.
-pub(crate) fn connection(fd: OwnedFd, peer: PeerInfo) -> io::Result<Connection> {
+/// Wraps any pollable descriptor (tty, pipe, socket) as a connection,
+/// switching it to non-blocking mode. Regular files cannot be polled and
+/// are refused by the reactor; use [`super::stdio_connection`] for stdio.
+pub fn fd_connection(fd: OwnedFd, peer: PeerInfo) -> io::Result<Connection> {
+    rustix::io::ioctl_fionbio(&fd, true)?;
     let fd = Arc::new(register(fd, Interest::READABLE | Interest::WRITABLE)?);
     Ok(Connection::new(
         Box::new(FdReader { fd: fd.clone() }),

@@ -32,7 +32,7 @@ pub use connection::{
     BoxedReader, BoxedWriter, Connection, PeerCredentials, PeerInfo, TransportRead, TransportWrite,
     write_all_with_fds,
 };
-pub use fd_stream::{FdReader, FdWriter};
+pub use fd_stream::{FdReader, FdWriter, fd_connection};
 pub use incoming::{Incoming, connect};
 pub use listener::{ListenOptions, Listener};
 pub use memory::memory_pair;

@@ -32,7 +32,7 @@ pub fn open_serial(path: &Path) -> io::Result<Connection> {
         )
     })?;
     configure_raw(&fd, path)?;
-    fd_stream::connection(
+    fd_stream::fd_connection(
         fd,
         PeerInfo::Serial {
             path: path.to_owned(),
