@@ -4,7 +4,7 @@
 //! own and the parent test process is left untouched.
 
 use std::io::{BufRead, BufReader, Write};
-use std::os::fd::AsRawFd;
+use std::os::fd::OwnedFd;
 use std::process::{Command, Stdio};
 
 use rqapi_runtime::transport::{
@@ -20,15 +20,17 @@ fn child_role() -> Option<String> {
 
 /// Runs one test of this binary in a child, with the listening socket as
 /// fd 3 and LISTEN_PID set to the child's pid (only known inside it, hence
-/// the shell: `$$` there is the pid that `exec` keeps).
+/// the shell: `$$` there is the pid that `exec` keeps). The socket travels
+/// as the shell's stdin and then moves to fd 3 (dash only handles
+/// one-digit descriptor numbers in redirections).
 fn spawn_activated_child(
     test: &str,
     role: &str,
-    listen_fd: i32,
+    listener: std::os::unix::net::UnixListener,
     listen_pid: &str,
 ) -> std::process::Child {
     let exe = std::env::current_exe().unwrap();
-    let script = format!("exec 3<&{listen_fd}; {listen_pid}; exec \"$0\" \"$@\"");
+    let script = format!("exec 3<&0 </dev/null; {listen_pid}; exec \"$0\" \"$@\"");
     Command::new("sh")
         .arg("-c")
         .arg(script)
@@ -36,6 +38,7 @@ fn spawn_activated_child(
         .args([test, "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_ROLE, role)
         .env("LISTEN_FDS", "1")
+        .stdin(Stdio::from(OwnedFd::from(listener)))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -58,18 +61,24 @@ fn socket_activation_serves_on_fd_3() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("activated.sock");
     let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
-    // An inheritable copy for the child (std's own descriptors are CLOEXEC).
-    let inheritable = rustix::io::dup(&listener).unwrap();
     let child = spawn_activated_child(
         "activation_child",
         "activated",
-        inheritable.as_raw_fd(),
+        listener,
         "export LISTEN_PID=$$",
     );
-    drop(inheritable);
-    drop(listener);
 
-    let mut stream = std::os::unix::net::UnixStream::connect(&path).unwrap();
+    let mut stream = match std::os::unix::net::UnixStream::connect(&path) {
+        Ok(stream) => stream,
+        Err(e) => {
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{e}: {:?} {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    };
     stream.write_all(b"ping\n").unwrap();
     let mut line = String::new();
     BufReader::new(&stream).read_line(&mut line).unwrap();
@@ -84,11 +93,10 @@ fn socket_activation_for_another_pid_is_ignored() {
     }
     let dir = tempfile::tempdir().unwrap();
     let listener = std::os::unix::net::UnixListener::bind(dir.path().join("x.sock")).unwrap();
-    let inheritable = rustix::io::dup(&listener).unwrap();
     let child = spawn_activated_child(
         "activation_child",
         "foreign",
-        inheritable.as_raw_fd(),
+        listener,
         "export LISTEN_PID=1",
     );
     check_child(child);
@@ -131,7 +139,7 @@ async fn activation_child() {
         }
         Some("foreign") => {
             assert!(activated_listener().unwrap().is_none());
-            // fd 3 was not adopted (and so not closed or changed).
+            // fd 3 was not adopted (so not closed, nor made close-on-exec).
             let flags = rustix::io::fcntl_getfd(fd3()).unwrap();
             assert!(!flags.contains(rustix::io::FdFlags::CLOEXEC));
         }
