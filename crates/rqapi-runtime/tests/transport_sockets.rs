@@ -253,3 +253,26 @@ async fn cannot_listen_on_devices() {
         .unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
 }
+
+#[tokio::test]
+async fn adopts_inherited_listening_sockets_by_family() {
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = tcp.local_addr().unwrap().port();
+    let listener = Listener::from_listening_fd(tcp.into()).unwrap();
+    assert!(matches!(listener, Listener::Tcp(_)));
+    let address = Address::Tcp {
+        host: "127.0.0.1".into(),
+        port,
+    };
+    let (client, server) = tokio::join!(connect(&address), listener.accept());
+    exchange(&mut client.unwrap(), &mut server.unwrap()).await;
+
+    let (pipe_read, _pipe_write) = rustix::pipe::pipe().unwrap();
+    assert!(Listener::from_listening_fd(pipe_read).is_err());
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let err = Listener::from_listening_fd(udp.into()).unwrap_err();
+    assert!(
+        err.to_string().contains("unsupported listen fd type"),
+        "{err}"
+    );
+}

@@ -57,6 +57,9 @@ impl Listener {
         if rustix::net::sockopt::socket_type(&fd)? != SocketType::STREAM {
             return Err(unsupported_fd("not a stream socket"));
         }
+        if !rustix::net::sockopt::socket_acceptconn(&fd)? {
+            return Err(unsupported_fd("socket is not listening"));
+        }
         let family = rustix::net::getsockname(&fd)?.address_family();
         rustix::io::ioctl_fionbio(fd.as_fd(), true)?;
         if family == AddressFamily::UNIX {
