@@ -258,6 +258,7 @@ fn replays_c_agent_transcript() {
         skipped.len(),
         failed.len()
     );
+    eprintln!("matched cases: {matched:?}");
     assert!(failed.is_empty(), "differences:\n{}", failed.join("\n"));
     assert!(matched.len() >= 80, "too few cases checked: {matched:?}");
 }
