@@ -16,6 +16,7 @@ mod number;
 mod parser;
 mod qdict_order;
 mod reader;
+mod scan;
 mod text;
 mod writer;
 

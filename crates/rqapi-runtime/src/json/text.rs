@@ -94,10 +94,7 @@ pub(crate) fn decode_string(raw: &[u8], out: &mut String) -> Result<(), JsonErro
     let body_end = raw.len() - 1;
     let mut pos = 1;
     while pos < body_end {
-        let run_end = raw[pos..body_end]
-            .iter()
-            .position(|&b| b == b'\\')
-            .map_or(body_end, |n| pos + n);
+        let run_end = pos + super::scan::until_backslash(&raw[pos..body_end]);
         push_raw(&raw[pos..run_end], out)?;
         if run_end == body_end {
             break;
@@ -142,7 +139,10 @@ fn unicode_escape(raw: &[u8], start: usize) -> Result<(char, usize), JsonError> 
             };
         }
     }
-    match cp.filter(|&cp| is_valid_codepoint(cp)).and_then(char::from_u32) {
+    match cp
+        .filter(|&cp| is_valid_codepoint(cp))
+        .and_then(char::from_u32)
+    {
         Some(ch) => Ok((ch, end)),
         // QEMU shows the escape up to where it stopped reading, cut where its
         // C string of the token ends (just after the closing quote).

@@ -74,7 +74,10 @@ fn write_object(map: &Map<String, Value>, order: MemberOrder, out: &mut Vec<u8>)
         }
         MemberOrder::QDictHash => {
             let entries: Vec<(&String, &Value)> = map.iter().collect();
-            for (i, index) in qdict_order(map.keys().map(String::as_str)).into_iter().enumerate() {
+            for (i, index) in qdict_order(map.keys().map(String::as_str))
+                .into_iter()
+                .enumerate()
+            {
                 let (key, value) = entries[index];
                 member(i, key, value);
             }
@@ -106,11 +109,10 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
     let mut run_start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\' {
-            i += 1;
-            continue;
-        }
+        i += super::scan::writer_plain_run(&bytes[i..]);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         out.extend_from_slice(&bytes[run_start..i]);
         let short = match b {
             b'"' => Some(&b"\\\""[..]),
@@ -132,7 +134,11 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
             let ch = s[i..].chars().next().unwrap_or('\u{FFFD}');
             i += ch.len_utf8();
             // QEMU's writer shows characters it deems invalid as U+FFFD.
-            let cp = if is_valid_codepoint(u32::from(ch)) { u32::from(ch) } else { 0xFFFD };
+            let cp = if is_valid_codepoint(u32::from(ch)) {
+                u32::from(ch)
+            } else {
+                0xFFFD
+            };
             if cp > 0xFFFF {
                 let v = cp - 0x10000;
                 u_escape(out, 0xD800 + (v >> 10));
