@@ -79,6 +79,18 @@ fn string_byte(b: u8) -> bool {
     (0x20..=0xFD).contains(&b)
 }
 
+/// The state a token starting with `b` begins in; `None` if none can.
+fn token_start(b: u8) -> Option<State> {
+    Some(match b {
+        b'"' | b'\'' => State::String { quote: b },
+        b'0' => State::Zero,
+        b'1'..=b'9' => State::Digits,
+        b'-' => State::Sign,
+        b'a'..=b'z' => State::Keyword,
+        _ => return None,
+    })
+}
+
 #[derive(Debug)]
 pub(crate) struct Lexer {
     state: State,
@@ -130,9 +142,9 @@ impl Lexer {
         self.pending = Vec::new();
     }
 
-    /// Whether the lexer is inside a token (or skipping after an error).
+    /// Whether no token is in progress.
     pub(crate) fn is_idle(&self) -> bool {
-        self.state == State::Start
+        !self.state.in_token()
     }
 
     /// Lexes `input` until the sink returns an output. Returns how many bytes
@@ -160,21 +172,15 @@ impl Lexer {
                         b',' => Token::Comma,
                         _ => {
                             seg = i - 1;
-                            self.state = match b {
-                                b'"' | b'\'' => State::String { quote: b },
-                                b'0' => State::Zero,
-                                b'1'..=b'9' => State::Digits,
-                                b'-' => State::Sign,
-                                b'a'..=b'z' => State::Keyword,
-                                _ => {
-                                    self.state = State::Recovery;
-                                    if let Some(out) = sink.event(LexEvent::Stray(&input[seg..i])) {
-                                        return (i, Some(out));
-                                    }
-                                    continue;
-                                }
-                            };
-                            continue;
+                            if let Some(state) = token_start(b) {
+                                self.state = state;
+                                continue;
+                            }
+                            self.state = State::Recovery;
+                            match sink.event(LexEvent::Stray(&input[seg..i])) {
+                                Some(out) => return (i, Some(out)),
+                                None => continue,
+                            }
                         }
                     };
                     if let Some(out) = sink.event(LexEvent::Token(token)) {

@@ -9,16 +9,22 @@ const BUCKETS: u32 = 512;
 /// QEMU's key hash (gdbm's, via tdb) over the key in modified UTF-8.
 fn bucket(key: &str) -> u32 {
     // Modified UTF-8 writes U+0000 as two bytes, C0 80.
-    let nuls = key.bytes().filter(|&b| b == 0).count();
-    let len = (key.len() + nuls) as u32;
-    let mut value = 0x238F_13AFu32.wrapping_mul(len);
-    let bytes = key.bytes().flat_map(|b| {
-        let pair = if b == 0 { [0xC0, 0x80] } else { [b, 0] };
-        pair.into_iter().take(if b == 0 { 2 } else { 1 })
-    });
-    for (i, byte) in bytes.enumerate() {
-        value = value.wrapping_add(u32::from(byte) << ((i * 5) % 24));
+    let mut len = 0u32;
+    let mut value = 0u32;
+    let mut add = |byte: u8| {
+        value = value.wrapping_add(u32::from(byte) << ((len as usize * 5) % 24));
+        len += 1;
+    };
+    for b in key.bytes() {
+        if b == 0 {
+            add(0xC0);
+            add(0x80);
+        } else {
+            add(b);
+        }
     }
+    // The seed depends on the length, and addition commutes: add it last.
+    let value = value.wrapping_add(0x238F_13AFu32.wrapping_mul(len));
     1_103_515_243u32.wrapping_mul(value).wrapping_add(12345) % BUCKETS
 }
 
