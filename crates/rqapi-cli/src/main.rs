@@ -23,7 +23,10 @@ enum Command {
     Check(cmd::check::Args),
     /// Print the checked schema in the format of QEMU's qapi-schema tests.
     Dump(cmd::dump::Args),
-    // Further subcommands (introspect, generate, compat, call) go here,
+    /// Compare two schema versions by QEMU's compatibility rules
+    /// (exit 0 compatible, 1 breaking, 2 schema error).
+    Compat(cmd::compat::Args),
+    // Further subcommands (introspect, generate, call) go here,
     // each with a module in cmd/.
 }
 
@@ -31,5 +34,6 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Dump(args) => cmd::dump::run(&args),
+        Command::Compat(args) => cmd::compat::run(&args),
     }
 }
