@@ -118,3 +118,26 @@ fn eval(cond: &Cond, defined: &HashSet<String>) -> bool {
         Cond::Not(c) => !eval(c, defined),
     }
 }
+
+/// Whether every build that has `old` also has `new`, decided on the
+/// conditions' structure (enough for QEMU's widened `any` lists).
+pub(crate) fn implies(old: Option<&Cond>, new: Option<&Cond>) -> bool {
+    let (old, new) = match (old, new) {
+        (_, None) => return true,
+        (None, Some(_)) => return false,
+        (Some(o), Some(n)) => (o, n),
+    };
+    if old == new {
+        return true;
+    }
+    if let Cond::Any(items) = new {
+        if items.iter().any(|n| implies(Some(old), Some(n))) {
+            return true;
+        }
+    }
+    match old {
+        Cond::Any(items) => items.iter().all(|o| implies(Some(o), Some(new))),
+        Cond::All(items) => items.iter().any(|o| implies(Some(o), Some(new))),
+        _ => false,
+    }
+}

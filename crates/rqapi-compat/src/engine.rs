@@ -8,7 +8,7 @@ use rqapi_schema::schema::{Command, Entity, EntityId, Feature, IfCond};
 use rqapi_schema::source::SourceInfo;
 
 use crate::change::{Change, ChangeKind, Direction, Severity};
-use crate::context::{Config, Ctx};
+use crate::context::{Config, Ctx, implies};
 
 /// Old and new locations of the thing a report is about.
 #[derive(Clone, Debug, Default)]
@@ -261,10 +261,11 @@ impl<'a> Comparer<'a> {
             show(new)
         );
         self.report(ChangeKind::ConditionChanged, ctx, false, path, site, msg);
-        // A new or changed condition drops it from some builds; dropping
-        // a condition only adds builds that have it.
+        // A narrower condition drops it from some builds; a wider one
+        // (or none) only adds builds that have it.
         if let Some(change) = self.changes.last_mut() {
-            if new.is_present() && change.severity == Severity::Compatible {
+            let wider = implies(old.cond(), new.cond());
+            if !wider && change.severity == Severity::Compatible {
                 change.severity = Severity::Conditional;
             }
         }

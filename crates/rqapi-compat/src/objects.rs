@@ -9,7 +9,11 @@ use crate::change::ChangeKind;
 use crate::context::Ctx;
 use crate::engine::Comparer;
 
-/// The object type `id` (every caller checked it is one).
+fn refs(members: &[ObjectMember]) -> Vec<&ObjectMember> {
+    members.iter().collect()
+}
+
+/// The object type `id`, if it is one.
 fn object(schema: &Schema, id: EntityId) -> Option<&ObjectType> {
     schema.entity(id).as_object()
 }
@@ -30,43 +34,100 @@ impl Comparer<'_> {
         let (Some(oo), Some(no)) = (object(self.old, o), object(self.new, n)) else {
             return;
         };
-        let same_tag = match (&oo.branches, &no.branches) {
-            (Some(ob), Some(nb)) => ob.tag_name == nb.tag_name,
-            _ => false,
-        };
-        // With the same discriminator, its values are compared as branches.
-        let tag = same_tag
-            .then(|| oo.branches.as_ref().map(|b| b.tag_name.as_str()))
-            .flatten();
-        self.compare_members(&oo.members, &no.members, tag, ctx, path);
         match (&oo.branches, &no.branches) {
-            (Some(ob), Some(nb)) if same_tag => self.compare_branches(ob, nb, ctx, path),
-            (ob, nb) => {
-                // A struct became a union or the reverse (or the
-                // discriminator changed): each branch's members appear or
-                // disappear for the tag value selecting it.
-                if let Some(ob) = ob {
-                    for v in ob
-                        .variants
-                        .iter()
-                        .filter(|v| self.config.present(&v.ifcond))
-                    {
-                        let members = object(self.old, v.ty).map_or(&[][..], |t| &t.members);
-                        let bpath = format!("{path}[{}={}]", ob.tag_name, v.name);
-                        self.compare_members(members, &[], None, ctx, &bpath);
-                    }
+            (None, None) => {
+                self.compare_members(&refs(&oo.members), &refs(&no.members), None, ctx, path);
+            }
+            (Some(ob), Some(nb)) if ob.tag_name == nb.tag_name => {
+                // The discriminator's values are compared as branches.
+                let tag = Some(ob.tag_name.as_str());
+                self.compare_members(&refs(&oo.members), &refs(&no.members), tag, ctx, path);
+                self.compare_branches(ob, nb, ctx, path);
+            }
+            (None, Some(nb)) => self.struct_became_union(oo, no, nb, ctx, path),
+            (Some(ob), _) => {
+                // A union became a struct (or changed discriminator): each
+                // old branch's members against the new common members.
+                for (value, members) in self.views(self.old, oo, ob) {
+                    let bpath = format!("{path}[{}={value}]", ob.tag_name);
+                    self.compare_members(&members, &refs(&no.members), None, ctx, &bpath);
                 }
-                if let Some(nb) = nb {
-                    for v in nb
-                        .variants
-                        .iter()
-                        .filter(|v| self.config.present(&v.ifcond))
-                    {
-                        let members = object(self.new, v.ty).map_or(&[][..], |t| &t.members);
-                        let bpath = format!("{path}[{}={}]", nb.tag_name, v.name);
-                        self.compare_members(&[], members, None, ctx, &bpath);
-                    }
+            }
+        }
+    }
+
+    /// Every branch's flat member list (common members, then the
+    /// branch type's), by tag value.
+    fn views<'s>(
+        &self,
+        schema: &'s Schema,
+        obj: &'s ObjectType,
+        branches: &'s Branches,
+    ) -> Vec<(&'s str, Vec<&'s ObjectMember>)> {
+        branches
+            .variants
+            .iter()
+            .filter(|v| self.config.present(&v.ifcond))
+            .map(|v| {
+                let mut members = refs(&obj.members);
+                if let Some(branch) = object(schema, v.ty) {
+                    members.extend(branch.members.iter());
                 }
+                (v.name.as_str(), members)
+            })
+            .collect()
+    }
+
+    /// A struct became a union. If the struct had the discriminator, each
+    /// old value continues as its branch; otherwise the old shape continues
+    /// as the branch that keeps most of its members. Other branches are new.
+    fn struct_became_union(
+        &mut self,
+        oo: &ObjectType,
+        no: &ObjectType,
+        nb: &Branches,
+        ctx: Ctx,
+        path: &str,
+    ) {
+        let old_members = refs(&oo.members);
+        let views = self.views(self.new, no, nb);
+        let old_tag = oo.members.iter().find(|m| m.name == nb.tag_name);
+        let continues: Vec<bool> = match old_tag {
+            Some(tag) => {
+                let values = self.old.entity(tag.ty).as_enum().map(|e| {
+                    e.members
+                        .iter()
+                        .filter(|m| self.config.present(&m.ifcond))
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                });
+                views
+                    .iter()
+                    .map(|(v, _)| values.as_ref().is_none_or(|vals| vals.contains(v)))
+                    .collect()
+            }
+            None => {
+                let kept = |members: &[&ObjectMember]| {
+                    old_members
+                        .iter()
+                        .filter(|o| members.iter().any(|m| m.name == o.name))
+                        .count()
+                };
+                let best = (0..views.len()).max_by_key(|&i| (kept(&views[i].1), usize::MAX - i));
+                (0..views.len()).map(|i| Some(i) == best).collect()
+            }
+        };
+        let tag = old_tag.map(|_| nb.tag_name.as_str());
+        for ((value, members), continued) in views.iter().zip(continues) {
+            let bpath = format!("{path}[{}={value}]", nb.tag_name);
+            if continued {
+                self.compare_members(&old_members, members, tag, ctx, &bpath);
+            } else if let Some(v) = nb.variants.iter().find(|v| v.name == *value) {
+                let features = tag_value(self.new, nb, value).map_or(&[][..], |m| &m.features[..]);
+                let bctx = ctx.under(&[], features);
+                let site = self.site(None, Some(&v.info));
+                let msg = format!("branch '{value}' of union '{}' added", v.defined_in);
+                self.report(ChangeKind::BranchAdded, bctx, false, &bpath, &site, msg);
             }
         }
     }
@@ -75,15 +136,15 @@ impl Comparer<'_> {
     /// [`compare_branches`](Self::compare_branches) covers.
     fn compare_members(
         &mut self,
-        olds: &[ObjectMember],
-        news: &[ObjectMember],
+        olds: &[&ObjectMember],
+        news: &[&ObjectMember],
         tag: Option<&str>,
         ctx: Ctx,
         path: &str,
     ) {
-        let live = |m: &&ObjectMember| self.config.present(&m.ifcond);
-        let olds: Vec<&ObjectMember> = olds.iter().filter(live).collect();
-        let news: Vec<&ObjectMember> = news.iter().filter(live).collect();
+        let live = |m: &&&ObjectMember| self.config.present(&m.ifcond);
+        let olds: Vec<&ObjectMember> = olds.iter().filter(live).copied().collect();
+        let news: Vec<&ObjectMember> = news.iter().filter(live).copied().collect();
         for om in &olds {
             let mpath = format!("{path}.{}", om.name);
             let Some(nm) = news.iter().find(|nm| nm.name == om.name) else {

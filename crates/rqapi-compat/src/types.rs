@@ -4,7 +4,7 @@
 use rqapi_schema::Schema;
 use rqapi_schema::schema::{Builtin, Entity, EntityId, EntityKind, EnumType, JsonType};
 
-use crate::change::ChangeKind;
+use crate::change::{ChangeKind, Direction};
 use crate::context::Ctx;
 use crate::engine::{Comparer, Site};
 
@@ -43,9 +43,16 @@ enum Range {
 }
 
 impl Range {
-    fn of(b: Builtin) -> Option<Range> {
+    /// The range a client may use: QEMU's input visitor also accepts
+    /// negative numbers for `uint64` and `size` (wrapping them, for
+    /// backward compatibility), so senders may use the whole `int64` range
+    /// there too.
+    fn of(b: Builtin, dir: Direction) -> Option<Range> {
         let int = |lo: i128, hi: i128| Some(Range::Int(lo, hi));
         match b {
+            Builtin::Uint64 | Builtin::Size if dir == Direction::Input => {
+                int(i64::MIN.into(), u64::MAX.into())
+            }
             Builtin::Int8 => int(i8::MIN.into(), i8::MAX.into()),
             Builtin::Int16 => int(i16::MIN.into(), i16::MAX.into()),
             Builtin::Int32 => int(i32::MIN.into(), i32::MAX.into()),
@@ -144,7 +151,7 @@ impl Comparer<'_> {
     /// Integer widths and `number`: senders need the new range to hold
     /// the old one, receivers the old range to hold the new one.
     fn compare_builtins(&mut self, ob: Builtin, nb: Builtin, ctx: Ctx, path: &str, site: &Site) {
-        let (Some(or), Some(nr)) = (Range::of(ob), Range::of(nb)) else {
+        let (Some(or), Some(nr)) = (Range::of(ob, ctx.dir), Range::of(nb, ctx.dir)) else {
             return;
         };
         if or == nr {
