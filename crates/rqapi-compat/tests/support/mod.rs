@@ -28,7 +28,7 @@ pub fn diff_with(old: &str, new: &str, config: &Config) -> Report {
 }
 
 /// The one change of `kind` in `direction`; fails listing the report.
-pub fn only<'r>(report: &'r Report, kind: ChangeKind, direction: Direction) -> &'r Change {
+pub fn only(report: &Report, kind: ChangeKind, direction: Direction) -> &Change {
     let found: Vec<&Change> = report
         .changes
         .iter()
