@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod compat;
 pub mod dump;
 pub mod introspect;
 
