@@ -2,7 +2,6 @@
 //! (`cargo bench -p rqapi-compat`). A plain timing loop: the number to
 //! watch is "well under a second", not nanoseconds.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rqapi_compat::{Config, compare, load};

@@ -5,7 +5,7 @@
 //! one in docs/compat.md. Assertions are on changes verified by reading
 //! the schemas.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rqapi_compat::{ChangeKind, Config, Direction, Report, Severity, compare, load};
 
