@@ -1,14 +1,9 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! QMP runtime: the wire core shared by generated QMP code and the guest
+//! agent `rqga`.
+//!
+//! This part does no I/O (bytes in, messages out): [`json`] reads and writes
+//! QEMU's JSON dialect, and [`qmp`] checks requests and builds responses in
+//! QEMU's words.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod json;
+pub mod qmp;
