@@ -23,6 +23,8 @@ enum Command {
     Check(cmd::check::Args),
     /// Print the checked schema in the format of QEMU's qapi-schema tests.
     Dump(cmd::dump::Args),
+    /// Print the introspection list that query-qmp-schema returns.
+    Introspect(cmd::introspect::Args),
     // Further subcommands (introspect, generate, compat, call) go here,
     // each with a module in cmd/.
 }
@@ -31,5 +33,6 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Dump(args) => cmd::dump::run(&args),
+        Command::Introspect(args) => cmd::introspect::run(&args),
     }
 }

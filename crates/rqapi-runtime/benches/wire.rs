@@ -7,7 +7,12 @@ use serde_json::{Value, json};
 
 /// Reads every message of `input`, answers each with `answer`, and writes
 /// the response lines into `out`.
-fn serve(reader: &mut Reader, input: &[u8], out: &mut Vec<u8>, answer: impl Fn(&serde_json::Map<String, Value>) -> Value) {
+fn serve(
+    reader: &mut Reader,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    answer: impl Fn(&serde_json::Map<String, Value>) -> Value,
+) {
     for message in reader.feed(input) {
         let response = match parse_request(message, Flavor::GuestAgent) {
             Ok(request) => success_response(answer(&request.arguments), request.id),
@@ -20,7 +25,9 @@ fn serve(reader: &mut Reader, input: &[u8], out: &mut Vec<u8>, answer: impl Fn(&
 
 fn base64_text(len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    (0..len).map(|i| char::from(ALPHABET[(i * 7 + i / 3) % 64])).collect()
+    (0..len)
+        .map(|i| char::from(ALPHABET[(i * 7 + i / 3) % 64]))
+        .collect()
 }
 
 fn wire(c: &mut Criterion) {
@@ -58,9 +65,12 @@ fn wire(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("file-read response", "1MiB base64"), |b| {
         b.iter(|| {
             out.clear();
-            serve(&mut reader, black_box(read), &mut out, |_| {
-                json!({"count": 786432, "buf-b64": payload.as_str(), "eof": false})
-            });
+            serve(
+                &mut reader,
+                black_box(read),
+                &mut out,
+                |_| json!({"count": 786432, "buf-b64": payload.as_str(), "eof": false}),
+            );
         })
     });
     group.finish();

@@ -8,3 +8,4 @@
 pub mod json;
 pub mod qapi;
 pub mod qmp;
+pub mod transport;

@@ -13,7 +13,11 @@ fn read_chunked(input: &[u8], cuts: &[usize]) -> Vec<Result<Value, String>> {
     let mut out = Vec::new();
     let mut start = 0;
     for cut in cuts.into_iter().chain([input.len()]) {
-        out.extend(reader.feed(&input[start..cut]).map(|m| m.map_err(|e| e.to_string())));
+        out.extend(
+            reader
+                .feed(&input[start..cut])
+                .map(|m| m.map_err(|e| e.to_string())),
+        );
         start = cut;
     }
     out
@@ -38,14 +42,17 @@ fn qemu_char() -> impl Strategy<Value = char> + Clone {
 /// Values whose printed form reads back as the same value: doubles that
 /// print as integers (`1000`, `-0`) read back as integers, as in QEMU.
 fn value() -> impl Strategy<Value = Value> {
-    let string = prop::collection::vec(qemu_char(), 0..12).prop_map(String::from_iter).boxed();
+    let string = prop::collection::vec(qemu_char(), 0..12)
+        .prop_map(String::from_iter)
+        .boxed();
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
         any::<f64>()
-            .prop_filter("prints as an integer", |v| v.is_finite() && v.fract() != 0.0)
+            .prop_filter("prints as an integer", |v| v.is_finite()
+                && v.fract() != 0.0)
             .prop_map(|v| Value::Number(Number::from_f64(v).unwrap())),
         string.clone().prop_map(Value::String),
     ];

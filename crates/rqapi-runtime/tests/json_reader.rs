@@ -5,7 +5,10 @@ use serde_json::{Value, json};
 
 /// All messages `input` yields, errors as their text.
 fn read(input: &[u8]) -> Vec<Result<Value, String>> {
-    Reader::new().feed(input).map(|m| m.map_err(|e| e.to_string())).collect()
+    Reader::new()
+        .feed(input)
+        .map(|m| m.map_err(|e| e.to_string()))
+        .collect()
 }
 
 fn errors(input: &[u8]) -> Vec<String> {
@@ -17,7 +20,12 @@ fn errors(input: &[u8]) -> Vec<String> {
 
 fn one_error(input: &[u8]) -> String {
     let errs = errors(input);
-    assert_eq!(errs.len(), 1, "{:?} gave {errs:?}", String::from_utf8_lossy(input));
+    assert_eq!(
+        errs.len(),
+        1,
+        "{:?} gave {errs:?}",
+        String::from_utf8_lossy(input)
+    );
     errs.into_iter().next().unwrap()
 }
 
@@ -33,27 +41,47 @@ fn grammar_errors() {
         (b"{1:2}", "JSON parse error, key is not a string in object"),
         (b"{[]:2}", "JSON parse error, key is not a string in object"),
         (b"{\"a\":1,\"a\":2}", "JSON parse error, duplicate key"),
-        (b"{\"a\":1 \"b\":2}", "JSON parse error, expected separator in dict"),
+        (
+            b"{\"a\":1 \"b\":2}",
+            "JSON parse error, expected separator in dict",
+        ),
         (b"[1 2]", "JSON parse error, expected separator in list"),
         (b"foo ", "JSON parse error, invalid keyword 'foo'"),
         (b"[nul]", "JSON parse error, invalid keyword 'nul'"),
-        (b"\"\\x\"", "JSON parse error, invalid escape sequence in string"),
-        (b"{\"a\":0x10}", "JSON parse error, expected separator in dict"),
+        (
+            b"\"\\x\"",
+            "JSON parse error, invalid escape sequence in string",
+        ),
+        (
+            b"{\"a\":0x10}",
+            "JSON parse error, expected separator in dict",
+        ),
     ];
     for (input, want) in cases {
-        assert_eq!(one_error(input), *want, "input {:?}", String::from_utf8_lossy(input));
+        assert_eq!(
+            one_error(input),
+            *want,
+            "input {:?}",
+            String::from_utf8_lossy(input)
+        );
     }
 }
 
 #[test]
 fn first_error_wins_inside_one_message() {
     // Missing colon comes first; the later duplicate key is never reached.
-    assert_eq!(one_error(b"{\"a\" 1, \"a\": 2}"), "JSON parse error, missing : in object pair");
+    assert_eq!(
+        one_error(b"{\"a\" 1, \"a\": 2}"),
+        "JSON parse error, missing : in object pair"
+    );
     // The message ends where the bracket counts balance, even if mismatched:
     // here at `]`, so the last `}` is a message of its own.
     assert_eq!(
         errors(b"{\"a\": [}]}"),
-        ["JSON parse error, expecting value", "JSON parse error, expecting value"]
+        [
+            "JSON parse error, expecting value",
+            "JSON parse error, expecting value"
+        ]
     );
 }
 
@@ -68,31 +96,55 @@ fn unicode_escapes() {
     // QEMU shows six bytes from the backslash, cut at the token's end.
     assert_eq!(one_error(br#""\u12""#), bad("\\u12\""));
     assert_eq!(one_error(br#""\u12zzz""#), bad("\\u12zz"));
-    assert_eq!(read(br#""\ud83d\ude00\u0000\u00e9""#), vec![Ok(json!("\u{1F600}\0\u{e9}"))]);
+    assert_eq!(
+        read(br#""\ud83d\ude00\u0000\u00e9""#),
+        vec![Ok(json!("\u{1F600}\0\u{e9}"))]
+    );
     assert_eq!(read(br#"'it''"#)[0], Ok(json!("it")));
     assert_eq!(read(br#"'a\'"b'"#), vec![Ok(json!("a'\"b"))]);
-    assert_eq!(read(br#""\/\b\f\n\r\t""#), vec![Ok(json!("/\u{8}\u{c}\n\r\t"))]);
+    assert_eq!(
+        read(br#""\/\b\f\n\r\t""#),
+        vec![Ok(json!("/\u{8}\u{c}\n\r\t"))]
+    );
 }
 
 #[test]
 fn raw_bytes_in_strings() {
     let utf8 = "JSON parse error, invalid UTF-8 sequence in string";
-    for input in [&b"\"a\xc3(b\""[..], b"\"\xc0\xaf\"", b"\"\x80\"", b"\"\xef\xbf\xbf\"", b"\"\xed\xa0\x80\""] {
+    for input in [
+        &b"\"a\xc3(b\""[..],
+        b"\"\xc0\xaf\"",
+        b"\"\x80\"",
+        b"\"\xef\xbf\xbf\"",
+        b"\"\xed\xa0\x80\"",
+    ] {
         assert_eq!(one_error(input), utf8);
     }
     // Modified UTF-8: C0 80 is U+0000.
     assert_eq!(read(b"\"a\xc0\x80b\""), vec![Ok(json!("a\0b"))]);
-    assert_eq!(read("\"w\u{f6}rld \u{20ac}\"".as_bytes()), vec![Ok(json!("w\u{f6}rld \u{20ac}"))]);
+    assert_eq!(
+        read("\"w\u{f6}rld \u{20ac}\"".as_bytes()),
+        vec![Ok(json!("w\u{f6}rld \u{20ac}"))]
+    );
     // Control bytes, DEL and 0xFF end the token with a stray error; the
     // rest of the input is then read afresh.
     assert_eq!(
         errors(b"{\"id\":\"a\x01b\"}"),
-        ["JSON parse error, stray '\"a\u{1}'", "JSON parse error, expecting value"]
+        [
+            "JSON parse error, stray '\"a\u{1}'",
+            "JSON parse error, expecting value"
+        ]
     );
-    assert_eq!(errors(b"\"a\x7fb\tc\"}")[0], "JSON parse error, stray '\"a\u{7f}b\t'");
+    assert_eq!(
+        errors(b"\"a\x7fb\tc\"}")[0],
+        "JSON parse error, stray '\"a\u{7f}b\t'"
+    );
     // A NUL byte ends QEMU's C string: it is not shown.
     assert_eq!(errors(b"\"a\x00b\"}")[0], "JSON parse error, stray '\"a'");
-    assert_eq!(errors(b"\"x-\xffy\"}")[0], "JSON parse error, stray '\"x-\u{fffd}'");
+    assert_eq!(
+        errors(b"\"x-\xffy\"}")[0],
+        "JSON parse error, stray '\"x-\u{fffd}'"
+    );
 }
 
 #[test]
@@ -105,13 +157,22 @@ fn stray_bytes_and_recovery() {
     assert_eq!(errors(b"\x0b")[0], "JSON parse error, stray '\u{b}'");
     assert_eq!(
         errors(b"{\"id\":01}"),
-        ["JSON parse error, stray '01'", "JSON parse error, expecting value"]
+        [
+            "JSON parse error, stray '01'",
+            "JSON parse error, expecting value"
+        ]
     );
     // Recovery skips to a structural byte; 0xFF there is another error.
     assert_eq!(errors(b"\x01abc\xff").len(), 2);
     // 0xFF ends a partial object; the next object is read normally.
     let got = read(b"{\"execute\":\"guest-ping\"\xff{\"a\":1}");
-    assert_eq!(got, vec![Err("JSON parse error, stray '\u{fffd}'".to_owned()), Ok(json!({"a": 1}))]);
+    assert_eq!(
+        got,
+        vec![
+            Err("JSON parse error, stray '\u{fffd}'".to_owned()),
+            Ok(json!({"a": 1}))
+        ]
+    );
 }
 
 #[test]
@@ -123,7 +184,15 @@ fn message_boundaries() {
     let got: Vec<_> = reader.feed(b"\r\n").collect();
     assert_eq!(got, vec![Ok(json!(42))]);
     // Strings and containers end at their closing byte; CRLF is whitespace.
-    assert_eq!(read(b"\"s\"[1]{}\r\n true\n"), vec![Ok(json!("s")), Ok(json!([1])), Ok(json!({})), Ok(json!(true))]);
+    assert_eq!(
+        read(b"\"s\"[1]{}\r\n true\n"),
+        vec![
+            Ok(json!("s")),
+            Ok(json!([1])),
+            Ok(json!({})),
+            Ok(json!(true))
+        ]
+    );
     // An incomplete object swallows what follows, until 0xFF.
     let mut reader = Reader::new();
     assert_eq!(reader.feed(b"{\"execute\":\"guest-ping\"").count(), 0);
@@ -134,7 +203,10 @@ fn message_boundaries() {
     assert_eq!(reader.feed(b"{\"a\":[1,").count(), 0);
     reader.reset();
     assert!(!reader.has_partial_message());
-    assert_eq!(reader.feed(b"{\"id\":\"B\"}").collect::<Vec<_>>(), vec![Ok(json!({"id": "B"}))]);
+    assert_eq!(
+        reader.feed(b"{\"id\":\"B\"}").collect::<Vec<_>>(),
+        vec![Ok(json!({"id": "B"}))]
+    );
 }
 
 #[test]
@@ -152,7 +224,9 @@ fn dropped_iterator_keeps_remaining_messages() {
 #[test]
 fn numbers() {
     let got = read(b"[0, -0, -0.0, 9223372036854775807, 18446744073709551615, -9223372036854775808, 18446744073709551616, -9223372036854775809, 1e3, 1E-2, 1e400, -1e400]");
-    let Ok(Value::Array(items)) = &got[0] else { panic!("{got:?}") };
+    let Ok(Value::Array(items)) = &got[0] else {
+        panic!("{got:?}")
+    };
     assert_eq!(items[0], json!(0));
     assert_eq!(items[1].as_i64(), Some(0));
     assert!(items[2].as_f64().unwrap().is_sign_negative() && items[2].is_f64());
@@ -174,7 +248,11 @@ fn nesting_limit() {
     let errs = errors(nest(1025).as_bytes());
     assert_eq!(errs.len(), 1026);
     assert_eq!(errs[0], "JSON nesting depth limit exceeded");
-    assert!(errs[1..].iter().all(|e| e == "JSON parse error, expecting value"));
+    assert!(
+        errs[1..]
+            .iter()
+            .all(|e| e == "JSON parse error, expecting value")
+    );
     // 10,000 '[': an error at every 1025th, then a parser mid-array.
     let mut reader = Reader::new();
     assert_eq!(reader.feed("[".repeat(10_000).as_bytes()).count(), 9);
@@ -185,7 +263,10 @@ fn nesting_limit() {
 fn token_count_limit() {
     // `{"a":[...]}` with n elements is 2n + 6 tokens; 2^21 are allowed.
     let message = |n: usize| format!("{{\"a\":[{}1]}}", "1,".repeat(n - 1));
-    assert!(matches!(&read(message((1 << 20) - 3).as_bytes())[..], [Ok(_)]));
+    assert!(matches!(
+        &read(message((1 << 20) - 3).as_bytes())[..],
+        [Ok(_)]
+    ));
     let errs = errors(message((1 << 20) - 2).as_bytes());
     assert_eq!(errs[0], "JSON token count limit exceeded");
 }
@@ -207,15 +288,33 @@ fn token_size_limit() {
     let mut huge = string(MAX + 10);
     huge.extend_from_slice(b"}");
     let errs = errors(&huge);
-    assert_eq!(errs[..2], ["JSON token size limit exceeded", "JSON parse error, stray 'A'"]);
+    assert_eq!(
+        errs[..2],
+        [
+            "JSON token size limit exceeded",
+            "JSON parse error, stray 'A'"
+        ]
+    );
 }
 
 #[test]
 fn error_texts_are_qemus() {
-    assert_eq!(JsonError::NestingLimit.to_string(), "JSON nesting depth limit exceeded");
-    assert_eq!(JsonError::TokenCountLimit.to_string(), "JSON token count limit exceeded");
-    assert_eq!(JsonError::TokenSizeLimit.to_string(), "JSON token size limit exceeded");
-    assert_eq!(JsonError::PrematureEoi.to_string(), "JSON parse error, premature EOI");
+    assert_eq!(
+        JsonError::NestingLimit.to_string(),
+        "JSON nesting depth limit exceeded"
+    );
+    assert_eq!(
+        JsonError::TokenCountLimit.to_string(),
+        "JSON token count limit exceeded"
+    );
+    assert_eq!(
+        JsonError::TokenSizeLimit.to_string(),
+        "JSON token size limit exceeded"
+    );
+    assert_eq!(
+        JsonError::PrematureEoi.to_string(),
+        "JSON parse error, premature EOI"
+    );
     // QEMU formats details into 1024 bytes.
     let long = JsonError::InvalidKeyword("a".repeat(2000)).to_string();
     assert_eq!(long.len(), "JSON parse error, ".len() + 1023);

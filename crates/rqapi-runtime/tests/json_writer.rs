@@ -75,6 +75,13 @@ fn member_orders() {
     write_value_with(&value, MemberOrder::QDictHash, &mut out);
     assert_eq!(out, b"{\"aa\": 4, \"a\": 2, \"b\": 1, \"c\": 3}");
     let mut out = Vec::new();
-    write_value_with(&json!({"error": {"class": "X", "desc": "y"}, "id": 1}), MemberOrder::QDictHash, &mut out);
-    assert_eq!(out, b"{\"id\": 1, \"error\": {\"class\": \"X\", \"desc\": \"y\"}}");
+    write_value_with(
+        &json!({"error": {"class": "X", "desc": "y"}, "id": 1}),
+        MemberOrder::QDictHash,
+        &mut out,
+    );
+    assert_eq!(
+        out,
+        b"{\"id\": 1, \"error\": {\"class\": \"X\", \"desc\": \"y\"}}"
+    );
 }

@@ -2,8 +2,8 @@
 
 use rqapi_runtime::json::{Reader, to_line};
 use rqapi_runtime::qmp::{
-    ErrorClass, Flavor, QmpError, Timestamp, check_request, error_response, event_message, parse_request,
-    success_response,
+    ErrorClass, Flavor, QmpError, Timestamp, check_request, error_response, event_message,
+    parse_request, success_response,
 };
 use serde_json::{Value, json};
 
@@ -18,17 +18,41 @@ fn rejection(value: Value, flavor: Flavor) -> (String, Option<Value>) {
 #[test]
 fn request_shape_errors() {
     let cases = [
-        (json!([{"execute": "guest-ping"}]), "QMP input must be a JSON object"),
+        (
+            json!([{"execute": "guest-ping"}]),
+            "QMP input must be a JSON object",
+        ),
         (json!(null), "QMP input must be a JSON object"),
         (json!({}), "QMP input lacks member 'execute'"),
         (json!({"arguments": {}}), "QMP input lacks member 'execute'"),
-        (json!({"execute": 1}), "QMP input member 'execute' must be a string"),
-        (json!({"execute": null}), "QMP input member 'execute' must be a string"),
-        (json!({"execute": "x", "arguments": []}), "QMP input member 'arguments' must be an object"),
-        (json!({"execute": "x", "arguments": null}), "QMP input member 'arguments' must be an object"),
-        (json!({"execute": "x", "foo": 1}), "QMP input member 'foo' is unexpected"),
-        (json!({"exec-oob": "x"}), "QMP input member 'exec-oob' is unexpected"),
-        (json!({"execute": "x", "exec-oob": "x"}), "QMP input member 'exec-oob' is unexpected"),
+        (
+            json!({"execute": 1}),
+            "QMP input member 'execute' must be a string",
+        ),
+        (
+            json!({"execute": null}),
+            "QMP input member 'execute' must be a string",
+        ),
+        (
+            json!({"execute": "x", "arguments": []}),
+            "QMP input member 'arguments' must be an object",
+        ),
+        (
+            json!({"execute": "x", "arguments": null}),
+            "QMP input member 'arguments' must be an object",
+        ),
+        (
+            json!({"execute": "x", "foo": 1}),
+            "QMP input member 'foo' is unexpected",
+        ),
+        (
+            json!({"exec-oob": "x"}),
+            "QMP input member 'exec-oob' is unexpected",
+        ),
+        (
+            json!({"execute": "x", "exec-oob": "x"}),
+            "QMP input member 'exec-oob' is unexpected",
+        ),
     ];
     for (value, want) in cases {
         assert_eq!(rejection(value.clone(), QGA).0, want, "{value}");
@@ -48,14 +72,23 @@ fn first_problem_in_qemu_hash_order() {
 fn qmp_flavour_and_oob() {
     let closed = Flavor::Qmp { oob_enabled: false };
     let open = Flavor::Qmp { oob_enabled: true };
-    assert_eq!(rejection(json!({"exec-oob": "x"}), closed).0, "QMP input member 'exec-oob' is unexpected");
+    assert_eq!(
+        rejection(json!({"exec-oob": "x"}), closed).0,
+        "QMP input member 'exec-oob' is unexpected"
+    );
     let request = check_request(json!({"exec-oob": "migrate-pause", "id": 3}), open).unwrap();
     assert!(request.oob);
     assert_eq!(request.command, "migrate-pause");
     let (desc, id) = rejection(json!({"execute": "a", "exec-oob": "b", "id": "i"}), open);
-    assert!(desc.starts_with("QMP input member '") && desc.contains("clashes with"), "{desc}");
+    assert!(
+        desc.starts_with("QMP input member '") && desc.contains("clashes with"),
+        "{desc}"
+    );
     assert_eq!(id, Some(json!("i")));
-    assert_eq!(QmpError::no_oob("x").desc, "The command x does not support OOB");
+    assert_eq!(
+        QmpError::no_oob("x").desc,
+        "The command x does not support OOB"
+    );
 }
 
 #[test]
@@ -64,7 +97,10 @@ fn id_is_echoed_except_for_parse_errors() {
     let request = check_request(json!({"execute": "guest-ping", "id": id.clone()}), QGA).unwrap();
     assert_eq!(request.id, Some(id.clone()));
     assert_eq!(request.arguments, serde_json::Map::new());
-    assert_eq!(rejection(json!({"execute": "x", "foo": 1, "id": id.clone()}), QGA).1, Some(id));
+    assert_eq!(
+        rejection(json!({"execute": "x", "foo": 1, "id": id.clone()}), QGA).1,
+        Some(id)
+    );
     let message = Reader::new().feed(b"{\"id\": 1,}").next().unwrap();
     let r = parse_request(message, QGA).unwrap_err();
     assert_eq!(r.id, None);
@@ -76,8 +112,14 @@ fn id_is_echoed_except_for_parse_errors() {
 
 #[test]
 fn responses() {
-    assert_eq!(to_line(&success_response(json!({}), None)), b"{\"return\": {}}\n");
-    assert_eq!(to_line(&success_response(json!(5), Some(json!("d")))), b"{\"return\": 5, \"id\": \"d\"}\n");
+    assert_eq!(
+        to_line(&success_response(json!({}), None)),
+        b"{\"return\": {}}\n"
+    );
+    assert_eq!(
+        to_line(&success_response(json!(5), Some(json!("d")))),
+        b"{\"return\": 5, \"id\": \"d\"}\n"
+    );
     let err = QmpError::command_not_found("guest-x");
     assert_eq!(
         to_line(&error_response(&err, Some(json!(1)))),
@@ -87,7 +129,10 @@ fn responses() {
         QmpError::command_disabled("guest-get-devices", None).desc,
         "Command guest-get-devices has been disabled"
     );
-    assert_eq!(QmpError::command_disabled("c", Some("why")).desc, "Command c has been disabled: why");
+    assert_eq!(
+        QmpError::command_disabled("c", Some("why")).desc,
+        "Command c has been disabled: why"
+    );
     let classes = [
         ErrorClass::GenericError,
         ErrorClass::CommandNotFound,
@@ -96,7 +141,16 @@ fn responses() {
         ErrorClass::KVMMissingCap,
     ];
     let names: Vec<_> = classes.iter().map(|c| c.to_string()).collect();
-    assert_eq!(names, ["GenericError", "CommandNotFound", "DeviceNotActive", "DeviceNotFound", "KVMMissingCap"]);
+    assert_eq!(
+        names,
+        [
+            "GenericError",
+            "CommandNotFound",
+            "DeviceNotActive",
+            "DeviceNotFound",
+            "KVMMissingCap"
+        ]
+    );
 }
 
 #[test]
@@ -107,6 +161,12 @@ fn events() {
         to_line(&event_message("SHUTDOWN", Some(json!({"guest": true})), ts)),
         b"{\"event\": \"SHUTDOWN\", \"timestamp\": {\"seconds\": 1700000000, \"microseconds\": 123456}, \"data\": {\"guest\": true}}\n"
     );
-    assert_eq!(Timestamp::from_micros(-1_500_000), Timestamp { seconds: -1, microseconds: -500_000 });
+    assert_eq!(
+        Timestamp::from_micros(-1_500_000),
+        Timestamp {
+            seconds: -1,
+            microseconds: -500_000
+        }
+    );
     assert!(Timestamp::now().seconds > 1_600_000_000);
 }

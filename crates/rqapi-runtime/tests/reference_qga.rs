@@ -60,7 +60,10 @@ fn unexpected_argument(request: &Request, allowed: &[&str]) -> Option<String> {
 }
 
 /// Stub of the agent's dispatcher: Ok((return value, delimited)) or error.
-fn dispatch(request: &Request, commands: &Commands) -> Result<Result<(Value, bool), QmpError>, String> {
+fn dispatch(
+    request: &Request,
+    commands: &Commands,
+) -> Result<Result<(Value, bool), QmpError>, String> {
     let name = request.command.as_str();
     if commands.disabled.iter().any(|c| c == name) {
         return Ok(Err(QmpError::command_disabled(name, None)));
@@ -103,8 +106,13 @@ fn run(reader: &mut Reader, bytes: &[u8], commands: &Commands) -> Outcome {
             }
         };
         match dispatch(&request, commands) {
-            Ok(Ok((ret, delimited))) => lines.push(line(&success_response(ret, request.id), delimited)),
-            Ok(Err(error)) => lines.push(line(&rqapi_runtime::qmp::error_response(&error, request.id), false)),
+            Ok(Ok((ret, delimited))) => {
+                lines.push(line(&success_response(ret, request.id), delimited))
+            }
+            Ok(Err(error)) => lines.push(line(
+                &rqapi_runtime::qmp::error_response(&error, request.id),
+                false,
+            )),
             Err(command) => return Outcome::NeedsExecution(command),
         }
     }
@@ -118,7 +126,10 @@ fn hex_decode(text: &str) -> Vec<u8> {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The request bytes: `text`, `hex`, or for huge requests head + a repeated
@@ -131,7 +142,10 @@ fn request_bytes(record: &Value) -> Option<Vec<u8>> {
     if let Some(text) = rb["text"].as_str() {
         return Some(text.as_bytes().to_vec());
     }
-    let (head, tail) = (rb["head"].as_str()?.as_bytes(), rb["tail"].as_str()?.as_bytes());
+    let (head, tail) = (
+        rb["head"].as_str()?.as_bytes(),
+        rb["tail"].as_str()?.as_bytes(),
+    );
     let len = rb["len"].as_u64()? as usize;
     let want = rb["sha256"].as_str()?;
     for period in 1..=4 {
@@ -166,15 +180,24 @@ fn matches_recorded(ours: &[Line], recorded: &[Value]) -> Result<(), String> {
                 return Err(format!("line {i}: unparsable"));
             };
             if theirs != mine {
-                return Err(format!("line {i}: ours {} recorded {raw}", String::from_utf8_lossy(&our.text)));
+                return Err(format!(
+                    "line {i}: ours {} recorded {raw}",
+                    String::from_utf8_lossy(&our.text)
+                ));
             }
             if our.text != raw.as_bytes() {
-                return Err(format!("line {i}: bytes differ: {}", String::from_utf8_lossy(&our.text)));
+                return Err(format!(
+                    "line {i}: bytes differ: {}",
+                    String::from_utf8_lossy(&our.text)
+                ));
             }
         } else {
             let want = rec["raw_sha256"].as_str().unwrap_or_default();
             if sha256_hex(&our.text) != want {
-                return Err(format!("line {i}: SHA-256 differs ({} bytes)", our.text.len()));
+                return Err(format!(
+                    "line {i}: SHA-256 differs ({} bytes)",
+                    our.text.len()
+                ));
             }
         }
     }
@@ -217,10 +240,15 @@ fn replay(record: &Value, commands: &Commands) -> Result<Result<(), String>, Str
     let Outcome::Lines(mut resync_lines) = run(&mut reader, resync, commands) else {
         return Ok(Err("resync needed execution".to_owned()));
     };
-    if resync_lines.pop().map(|l| (l.sentinel, l.text)) != Some((true, b"{\"return\": 4242}".to_vec())) {
+    if resync_lines.pop().map(|l| (l.sentinel, l.text))
+        != Some((true, b"{\"return\": 4242}".to_vec()))
+    {
         return Ok(Err("resync not answered".to_owned()));
     }
-    Ok(matches_recorded(&resync_lines, &lines_of(&after["resync_discarded"])).map_err(|e| format!("resync: {e}")))
+    Ok(
+        matches_recorded(&resync_lines, &lines_of(&after["resync_discarded"]))
+            .map_err(|e| format!("resync: {e}")),
+    )
 }
 
 #[test]
@@ -230,7 +258,10 @@ fn replays_c_agent_transcript() {
         return;
     };
     let text = std::fs::read_to_string(dir.join("c-qga-7.2.jsonl")).unwrap();
-    let records: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let info = &records.iter().find(|r| r["name"] == "guest-info").unwrap()["responses"][0]["json"];
     let mut commands = Commands {
         enabled: Vec::new(),

@@ -13,7 +13,7 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use crate::error::{Error, Result};
-use crate::parser::Pragma;
+use crate::parser::{DocStyle, Pragma};
 use crate::source::SourceInfo;
 use crate::value::Dict;
 
@@ -85,6 +85,10 @@ pub struct Doc {
     returns: Option<usize>,
     errors: Option<usize>,
     since: Option<usize>,
+    /// Under [`DocStyle::Lenient`], content rules QEMU added after older
+    /// releases (tagged sections need text, `Returns:` only where the
+    /// command returns something) are not enforced.
+    style: DocStyle,
 }
 
 impl Doc {
@@ -102,7 +106,13 @@ impl Doc {
             returns: None,
             errors: None,
             since: None,
+            style: DocStyle::Strict,
         }
+    }
+
+    /// Sets how strictly this block is checked (before it is read).
+    pub(crate) fn set_style(&mut self, style: DocStyle) {
+        self.style = style;
     }
 
     /// The body (first, untagged) section's text.
@@ -249,7 +259,10 @@ impl Doc {
             if trimmed.len() != section.text.len() {
                 section.text = trimmed.to_owned();
             }
-            if section.kind != SectionKind::Plain && section.text.is_empty() {
+            if section.kind != SectionKind::Plain
+                && section.text.is_empty()
+                && self.style == DocStyle::Strict
+            {
                 return Err(Error::sem(
                     &section.info,
                     format!("text required after '{}:'", section.kind),
@@ -263,10 +276,14 @@ impl Doc {
     pub fn check_expr(&self, expr: &Dict) -> Result<()> {
         if expr.contains_key("command") {
             return match self.returns() {
-                Some(returns) if !expr.contains_key("returns") => Err(Error::sem(
-                    &returns.info,
-                    "'Returns' section, but command doesn't return anything",
-                )),
+                Some(returns)
+                    if !expr.contains_key("returns") && self.style == DocStyle::Strict =>
+                {
+                    Err(Error::sem(
+                        &returns.info,
+                        "'Returns' section, but command doesn't return anything",
+                    ))
+                }
                 _ => Ok(()),
             };
         }
@@ -297,10 +314,12 @@ impl Doc {
         pragma: &Pragma,
     ) -> Result<()> {
         if !self.args.contains_key(name) {
-            let excepted = self
-                .symbol
-                .as_ref()
-                .is_some_and(|s| pragma.documentation_exceptions.contains(s));
+            // Lenient: older releases did not require every member documented.
+            let excepted = self.style == DocStyle::Lenient
+                || self
+                    .symbol
+                    .as_ref()
+                    .is_some_and(|s| pragma.documentation_exceptions.contains(s));
             if !excepted {
                 return Err(Error::sem(
                     info,

@@ -36,6 +36,25 @@ pub struct Pragma {
     pub member_name_exceptions: Vec<String>,
 }
 
+/// How strictly doc comments are held to QEMU's current style rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DocStyle {
+    /// Everything QEMU's current front end enforces (the default).
+    #[default]
+    Strict,
+    /// Skips the style-only rules QEMU added over time (70 columns, two
+    /// spaces between sentences, the retired `Note:`/`Example:` section
+    /// tags), which schemas of older releases predate. Their structure,
+    /// names and types are still checked in full.
+    Lenient,
+}
+
+/// Parser settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    pub doc_style: DocStyle,
+}
+
 /// Index into [`ParsedSchema::docs`].
 pub type DocId = usize;
 
@@ -64,7 +83,15 @@ pub struct ParsedSchema {
 /// A root file that cannot be read gives the bare error
 /// `can't read schema file 'FNAME': STRERROR`.
 pub fn parse_schema(fname: &str) -> Result<ParsedSchema> {
-    let mut state = SchemaState::default();
+    parse_schema_with(fname, &ParseOptions::default())
+}
+
+/// [`parse_schema`] with explicit settings.
+pub fn parse_schema_with(fname: &str, options: &ParseOptions) -> Result<ParsedSchema> {
+    let mut state = SchemaState {
+        options: *options,
+        ..SchemaState::default()
+    };
     let text = read_source(fname)
         .map_err(|e| Error::bare(format!("can't read schema file '{fname}': {}", e.0)))?;
     state.included.insert(abspath(fname));
@@ -77,6 +104,7 @@ pub fn parse_schema(fname: &str) -> Result<ParsedSchema> {
 struct SchemaState {
     /// Absolute names of every file parsed so far.
     included: HashSet<String>,
+    options: ParseOptions,
     out: ParsedSchema,
 }
 
@@ -94,6 +122,7 @@ impl SchemaState {
             text.push('\n');
         }
         let mut lx = Lexer::new(&text, SourceInfo::new(fname, parent));
+        lx.doc_style = self.options.doc_style;
         let mut cur_doc: Option<DocId> = None;
         lx.accept(true)?;
         while lx.tok.is_some() {

@@ -2,24 +2,11 @@
 //! leaves the documented shapes. Read from `$RQAPI_QEMU_QAPI` or
 //! `<workspace>/../shared/qemu-qapi`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rqapi_schema::expr::check_exprs;
 use rqapi_schema::parser::{ParsedSchema, parse_schema};
 use rqapi_schema::value::Value;
-
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("RQAPI_QEMU_QAPI") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/qemu-qapi"),
-    };
-    if dir.join("ACTIVE-TESTS.txt").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: QEMU QAPI corpus not found at {}", dir.display());
-        None
-    }
-}
 
 fn checked(path: &Path) -> ParsedSchema {
     let mut schema = parse_schema(&path.display().to_string())
@@ -45,7 +32,9 @@ fn all_dicts(value: Option<&Value>, key: &str) -> bool {
 
 #[test]
 fn real_schemas_pass_and_are_normalised() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = rqapi_testdata::qemu_qapi() else {
+        return;
+    };
     for file in [
         "qapi/qapi-schema.json",
         "qga/qapi-schema.json",

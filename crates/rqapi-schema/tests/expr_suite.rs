@@ -4,23 +4,10 @@
 //! as working directory, so messages carry bare file names as in the
 //! `.err` files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rqapi_schema::expr::check_exprs;
 use rqapi_schema::parser::parse_schema;
-
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("RQAPI_QEMU_QAPI") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/qemu-qapi"),
-    };
-    if dir.join("ACTIVE-TESTS.txt").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: QEMU QAPI corpus not found at {}", dir.display());
-        None
-    }
-}
 
 /// Messages raised by QEMU's expr.py (and the doc checks it calls); a case
 /// expecting one of these must fail at our stage.
@@ -71,7 +58,9 @@ fn cases(corpus: &Path) -> Vec<String> {
 // The only test in this binary: it changes the working directory.
 #[test]
 fn qemu_suite_expr_stage() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = rqapi_testdata::qemu_qapi() else {
+        return;
+    };
     let dir = corpus.join("tests/qapi-schema");
     std::env::set_current_dir(&dir).expect("enter the suite directory");
     let (mut matched, mut parser_stage, mut later_stage) = (0, 0, 0);

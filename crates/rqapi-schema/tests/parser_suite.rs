@@ -6,19 +6,6 @@ use std::path::{Path, PathBuf};
 
 use rqapi_schema::parser::parse_schema;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("RQAPI_QEMU_QAPI") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/qemu-qapi"),
-    };
-    if dir.join("ACTIVE-TESTS.txt").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: QEMU QAPI corpus not found at {}", dir.display());
-        None
-    }
-}
-
 /// Messages only the parser produces (the text after `LOCATION: `).
 const PARSER_MESSAGES: &[&str] = &[
     "stray '",
@@ -75,7 +62,9 @@ fn cases(corpus: &Path) -> Vec<String> {
 
 #[test]
 fn qemu_suite_parser_stage() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = rqapi_testdata::qemu_qapi() else {
+        return;
+    };
     let dir = corpus.join("tests/qapi-schema");
     let prefix = format!("{}/", dir.display());
     let (mut matched, mut later_stage, mut failures) = (0, 0, Vec::new());
@@ -115,7 +104,9 @@ fn assert_parses(path: &Path) -> rqapi_schema::parser::ParsedSchema {
 
 #[test]
 fn current_schemas_parse() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = rqapi_testdata::qemu_qapi() else {
+        return;
+    };
     let full = assert_parses(&corpus.join("qapi/qapi-schema.json"));
     assert!(full.exprs.len() > 500, "{}", full.exprs.len());
     assert!(full.pragma.doc_required);
@@ -152,7 +143,9 @@ const DOC_STYLE_MESSAGES: &[&str] = &[
 
 #[test]
 fn release_schemas_parse_or_fail_only_on_newer_doc_style_rules() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = rqapi_testdata::qemu_qapi() else {
+        return;
+    };
     let releases = corpus.join("releases");
     let mut versions: Vec<PathBuf> = std::fs::read_dir(&releases)
         .expect("releases/")

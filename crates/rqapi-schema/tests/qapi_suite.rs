@@ -12,19 +12,6 @@ use std::path::{Path, PathBuf};
 
 use rqapi_schema::{dump::dump, load};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("RQAPI_QEMU_QAPI") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/qemu-qapi"),
-    };
-    if dir.join("ACTIVE-TESTS.txt").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: QEMU QAPI corpus not found at {}", dir.display());
-        None
-    }
-}
-
 fn active_cases(corpus: &Path) -> Vec<String> {
     let list = fs::read_to_string(corpus.join("ACTIVE-TESTS.txt")).expect("read ACTIVE-TESTS.txt");
     list.lines()
@@ -46,7 +33,9 @@ fn run_case(dir: &str, name: &str) -> (String, String) {
 
 #[test]
 fn qemu_qapi_schema_suite() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = rqapi_testdata::qemu_qapi() else {
+        return;
+    };
     let tests = corpus.join("tests/qapi-schema");
     let dir = tests.to_str().expect("UTF-8 corpus path");
     let cases = active_cases(&corpus);
@@ -91,7 +80,9 @@ const DOC_STYLE_MESSAGES: &[&str] = &[
 /// as they do with QEMU's current front end: only on doc style rules.
 #[test]
 fn loads_qemu_schemas() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = rqapi_testdata::qemu_qapi() else {
+        return;
+    };
     let mut must_load = vec![
         corpus.join("qapi/qapi-schema.json"),
         corpus.join("qga/qapi-schema.json"),

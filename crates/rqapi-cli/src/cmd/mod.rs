@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod dump;
+pub mod introspect;
 
 use std::process::ExitCode;
 

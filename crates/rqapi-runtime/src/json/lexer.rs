@@ -50,8 +50,12 @@ enum State {
     Start,
     /// After an error: skip to a byte where a token may start.
     Recovery,
-    String { quote: u8 },
-    StringEscape { quote: u8 },
+    String {
+        quote: u8,
+    },
+    StringEscape {
+        quote: u8,
+    },
     Sign,
     Zero,
     Digits,
@@ -133,7 +137,11 @@ impl Lexer {
 
     /// Lexes `input` until the sink returns an output. Returns how many bytes
     /// were consumed and that output.
-    pub(crate) fn run<S: TokenSink>(&mut self, input: &[u8], sink: &mut S) -> (usize, Option<S::Output>) {
+    pub(crate) fn run<S: TokenSink>(
+        &mut self,
+        input: &[u8],
+        sink: &mut S,
+    ) -> (usize, Option<S::Output>) {
         let mut i = 0;
         // Where this chunk's part of the current token starts.
         let mut seg = 0;
@@ -175,7 +183,10 @@ impl Lexer {
                     continue;
                 }
                 State::Recovery => {
-                    let resync = matches!(b, 0..=0x1F | 0xFE | 0xFF | b'[' | b']' | b'{' | b'}' | b':' | b',');
+                    let resync = matches!(
+                        b,
+                        0..=0x1F | 0xFE | 0xFF | b'[' | b']' | b'{' | b'}' | b':' | b','
+                    );
                     if resync && b != b'\t' {
                         self.state = State::Start;
                     } else {
@@ -205,7 +216,9 @@ impl Lexer {
                         _ => Step::Error,
                     }
                 }
-                State::StringEscape { quote } if string_byte(b) => Step::Next(State::String { quote }),
+                State::StringEscape { quote } if string_byte(b) => {
+                    Step::Next(State::String { quote })
+                }
                 State::StringEscape { .. } => Step::Error,
                 State::Sign => match b {
                     b'0' => Step::Next(State::Zero),
@@ -295,7 +308,12 @@ impl Lexer {
     }
 
     /// QEMU drops a token that grows past the limit and starts afresh.
-    fn check_size<S: TokenSink>(&mut self, seg: usize, end: usize, sink: &mut S) -> Option<S::Output> {
+    fn check_size<S: TokenSink>(
+        &mut self,
+        seg: usize,
+        end: usize,
+        sink: &mut S,
+    ) -> Option<S::Output> {
         if self.pending.len() + (end - seg) <= MAX_TOKEN_SIZE {
             return None;
         }

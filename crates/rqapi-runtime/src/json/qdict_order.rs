@@ -38,5 +38,8 @@ pub fn qdict_order<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
         .map(|(index, key)| (bucket(key), std::cmp::Reverse(index)))
         .collect();
     ranked.sort_unstable();
-    ranked.into_iter().map(|(_, std::cmp::Reverse(i))| i).collect()
+    ranked
+        .into_iter()
+        .map(|(_, std::cmp::Reverse(i))| i)
+        .collect()
 }

@@ -142,7 +142,10 @@ fn unicode_escape(raw: &[u8], start: usize) -> Result<(char, usize), JsonError> 
             };
         }
     }
-    match cp.filter(|&cp| is_valid_codepoint(cp)).and_then(char::from_u32) {
+    match cp
+        .filter(|&cp| is_valid_codepoint(cp))
+        .and_then(char::from_u32)
+    {
         Some(ch) => Ok((ch, end)),
         // QEMU shows the escape up to where it stopped reading, cut where its
         // C string of the token ends (just after the closing quote).

@@ -74,7 +74,10 @@ fn write_object(map: &Map<String, Value>, order: MemberOrder, out: &mut Vec<u8>)
         }
         MemberOrder::QDictHash => {
             let entries: Vec<(&String, &Value)> = map.iter().collect();
-            for (i, index) in qdict_order(map.keys().map(String::as_str)).into_iter().enumerate() {
+            for (i, index) in qdict_order(map.keys().map(String::as_str))
+                .into_iter()
+                .enumerate()
+            {
                 let (key, value) = entries[index];
                 member(i, key, value);
             }
@@ -132,7 +135,11 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
             let ch = s[i..].chars().next().unwrap_or('\u{FFFD}');
             i += ch.len_utf8();
             // QEMU's writer shows characters it deems invalid as U+FFFD.
-            let cp = if is_valid_codepoint(u32::from(ch)) { u32::from(ch) } else { 0xFFFD };
+            let cp = if is_valid_codepoint(u32::from(ch)) {
+                u32::from(ch)
+            } else {
+                0xFFFD
+            };
             if cp > 0xFFFF {
                 let v = cp - 0x10000;
                 u_escape(out, 0xD800 + (v >> 10));

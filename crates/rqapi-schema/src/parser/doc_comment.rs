@@ -1,6 +1,7 @@
 //! Reading `##` doc comment blocks into [`Doc`]s (QEMU's `get_doc` and
 //! helpers): the lexer hands out one comment line at a time.
 
+use super::DocStyle;
 use super::doc_lines::{
     indent_of, is_url_line, match_at_name_colon, match_section_tag, opens_literal_block,
     single_space_after_sentence,
@@ -44,7 +45,7 @@ impl Lexer {
                 self.literal_mode = false;
             }
         }
-        if !self.literal_mode {
+        if !self.literal_mode && self.doc_style == DocStyle::Strict {
             self.validate_doc_line_format(&line)?;
         }
         Ok(Some(line))
@@ -66,6 +67,14 @@ impl Lexer {
             ));
         }
         Ok(())
+    }
+
+    /// `@NAME:` at the start of a line. Under [`DocStyle::Lenient`] the
+    /// name must be one word, as older QEMU releases read it: their
+    /// schemas have text like `@id : ...` that was an ordinary line.
+    fn at_name_colon<'a>(&self, line: &'a str) -> Option<(&'a str, usize)> {
+        match_at_name_colon(line)
+            .filter(|(name, _)| self.doc_style == DocStyle::Strict || !name.contains(py_isspace))
     }
 
     fn next_doc_line(&mut self) -> Result<Option<String>> {
@@ -95,7 +104,7 @@ impl Lexer {
             let Some(line) = self.next_doc_line()? else {
                 return Ok(None);
             };
-            if match_at_name_colon(&line).is_some() {
+            if self.at_name_colon(&line).is_some() {
                 return Ok(Some(line));
             }
             if !line.is_empty() && indent_of(&line) < indent {
@@ -130,7 +139,7 @@ impl Lexer {
         features: bool,
     ) -> Result<Option<String>> {
         while let Some(current) = line {
-            let Some((name, end)) = match_at_name_colon(&current) else {
+            let Some((name, end)) = self.at_name_colon(&current) else {
                 return Ok(Some(current));
             };
             if features {
@@ -171,9 +180,10 @@ impl Lexer {
         mut line: Option<String>,
     ) -> Result<Doc> {
         let mut doc = Doc::new(info, None);
+        doc.set_style(self.doc_style);
         doc.ensure_untagged_section(&self.info);
         while let Some(text) = line {
-            if let Some((name, _)) = match_at_name_colon(&text) {
+            if let Some((name, _)) = self.at_name_colon(&text) {
                 return Err(
                     self.error(format!("'@{name}:' not allowed in free-form documentation"))
                 );
@@ -199,6 +209,7 @@ impl Lexer {
             return Err(self.error("name required after '@'"));
         }
         let mut doc = Doc::new(info, Some(symbol.to_owned()));
+        doc.set_style(self.doc_style);
         let mut line = self.next_doc_line()?;
         let mut no_more_args = false;
         loop {
@@ -221,14 +232,13 @@ impl Lexer {
                     return Err(self.error("feature descriptions expected"));
                 }
                 no_more_args = true;
-            } else if let Some((name, _)) = match_at_name_colon(&current) {
+            } else if let Some((name, _)) = self.at_name_colon(&current) {
                 if no_more_args {
                     return Err(self.error(format!("description of '@{name}:' follows a section")));
                 }
                 line = self.doc_descriptions(&mut doc, Some(current), false)?;
                 no_more_args = true;
-            } else if let Some((tag, end)) = match_section_tag(&current) {
-                let kind = self.section_kind(tag)?;
+            } else if let Some((kind, end)) = self.section_heading(&current)? {
                 doc.new_tagged_section(&self.info, kind)?;
                 let text = &current[end..];
                 if !text.is_empty() {
@@ -243,6 +253,19 @@ impl Lexer {
             }
         }
         Ok(doc)
+    }
+
+    /// A tagged section heading: its kind and where its text starts.
+    /// Retired tags are plain text under [`DocStyle::Lenient`].
+    fn section_heading(&self, line: &str) -> Result<Option<(SectionKind, usize)>> {
+        let Some((tag, end)) = match_section_tag(line) else {
+            return Ok(None);
+        };
+        match self.section_kind(tag) {
+            Ok(kind) => Ok(Some((kind, end))),
+            Err(_) if self.doc_style == DocStyle::Lenient => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// The kind for a section tag; the retired Note(s)/Example(s) tags

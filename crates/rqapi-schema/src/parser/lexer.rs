@@ -27,6 +27,7 @@ pub(crate) struct Lexer {
     /// where line format rules don't apply.
     pub(crate) literal_mode: bool,
     pub(crate) literal_mode_indent: usize,
+    pub(crate) doc_style: super::DocStyle,
 }
 
 /// Python's `str.isspace()`: Unicode white space plus the ASCII
@@ -49,6 +50,7 @@ impl Lexer {
             val_bool: false,
             literal_mode: false,
             literal_mode_indent: 0,
+            doc_style: super::DocStyle::Strict,
         }
     }
 
