@@ -25,6 +25,8 @@ enum Command {
     Dump(cmd::dump::Args),
     /// Print the introspection list that query-qmp-schema returns.
     Introspect(cmd::introspect::Args),
+    /// Generate Rust code (types, commands, events, introspection).
+    Generate(cmd::generate::Args),
     // Further subcommands (introspect, generate, compat, call) go here,
     // each with a module in cmd/.
 }
@@ -34,5 +36,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Dump(args) => cmd::dump::run(&args),
         Command::Introspect(args) => cmd::introspect::run(&args),
+        Command::Generate(args) => cmd::generate::run(&args),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod dump;
+pub mod generate;
 pub mod introspect;
 
 use std::process::ExitCode;

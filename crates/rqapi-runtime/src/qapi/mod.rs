@@ -111,3 +111,47 @@ pub fn to_value<T: serde::Serialize>(value: &T, policy: CompatPolicy) -> Result<
     compat::with_output_policy(policy, || serde_json::to_value(value))
         .map_err(|e| QmpError::generic(e.to_string()))
 }
+
+/// Commands without arguments visit an empty argument struct (which still
+/// rejects unexpected members).
+impl VisitMembers for () {
+    fn visit_members(_: &mut Input, _: &Map<String, Value>) -> VisitResult<Self> {
+        Ok(())
+    }
+}
+
+/// Strips the conditions from annotated introspection data
+/// (`rqapi_schema::introspect` with `annotated`): objects with an `"if"`
+/// member and `{"if": COND, "value": STRING}` strings are kept when `holds`
+/// says the condition (in C preprocessor form) is true, dropped otherwise.
+pub fn filter_introspection(value: &Value, holds: &dyn Fn(&str) -> bool) -> Option<Value> {
+    match value {
+        Value::Array(items) => Some(Value::Array(
+            items
+                .iter()
+                .filter_map(|item| filter_introspection(item, holds))
+                .collect(),
+        )),
+        Value::Object(members) => {
+            if let Some(Value::String(cond)) = members.get("if")
+                && !holds(cond)
+            {
+                return None;
+            }
+            if members.len() == 2
+                && members.contains_key("if")
+                && let Some(Value::String(text)) = members.get("value")
+            {
+                return Some(Value::String(text.clone()));
+            }
+            Some(Value::Object(
+                members
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "if")
+                    .filter_map(|(k, v)| filter_introspection(v, holds).map(|v| (k.clone(), v)))
+                    .collect(),
+            ))
+        }
+        other => Some(other.clone()),
+    }
+}
