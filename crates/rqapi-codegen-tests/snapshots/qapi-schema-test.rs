@@ -5285,7 +5285,6 @@ pub mod commands {
     ];
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd0;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd0 {
         const NAME: &'static str = "user-def-cmd0";
         type Arguments = super::types::Empty2;
@@ -5293,7 +5292,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd {
         const NAME: &'static str = "user-def-cmd";
         type Arguments = ();
@@ -5301,7 +5299,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd1;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd1 {
         const NAME: &'static str = "user-def-cmd1";
         type Arguments = super::types::UserDefCmd1Arguments;
@@ -5309,7 +5306,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd2;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd2 {
         const NAME: &'static str = "user-def-cmd2";
         type Arguments = super::types::UserDefCmd2Arguments;
@@ -5317,7 +5313,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct CmdSuccessResponse;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for CmdSuccessResponse {
         const NAME: &'static str = "cmd-success-response";
         type Arguments = ();
@@ -5325,7 +5320,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct CoroutineCmd;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for CoroutineCmd {
         const NAME: &'static str = "coroutine-cmd";
         type Arguments = ();
@@ -5333,7 +5327,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct GuestGetTime;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for GuestGetTime {
         const NAME: &'static str = "guest-get-time";
         type Arguments = super::types::GuestGetTimeArguments;
@@ -5341,7 +5334,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct GuestSync;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for GuestSync {
         const NAME: &'static str = "guest-sync";
         type Arguments = super::types::GuestSyncArguments;
@@ -5349,7 +5341,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct BoxedStruct;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for BoxedStruct {
         const NAME: &'static str = "boxed-struct";
         type Arguments = super::types::UserDefZero;
@@ -5357,7 +5348,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct BoxedUnion;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for BoxedUnion {
         const NAME: &'static str = "boxed-union";
         type Arguments = super::types::UserDefFlatUnion;
@@ -5365,7 +5355,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct BoxedEmpty;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for BoxedEmpty {
         const NAME: &'static str = "boxed-empty";
         type Arguments = super::types::Empty1;
@@ -5373,7 +5362,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestFlagsCommand;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestFlagsCommand {
         const NAME: &'static str = "test-flags-command";
         type Arguments = ();
@@ -5381,7 +5369,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct OrgQemuXCommand;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for OrgQemuXCommand {
         const NAME: &'static str = "__org.qemu_x-command";
         type Arguments = super::types::OrgQemuXCommandArguments;
@@ -5390,7 +5377,7 @@ pub mod commands {
     #[cfg(all(all(), all()))]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestIfUnionCmd;
-    #[allow(deprecated)]
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestIfUnionCmd {
         const NAME: &'static str = "test-if-union-cmd";
         type Arguments = super::types::TestIfUnionCmdArguments;
@@ -5399,7 +5386,7 @@ pub mod commands {
     #[cfg(all(all(), all()))]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestIfAlternateCmd;
-    #[allow(deprecated)]
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestIfAlternateCmd {
         const NAME: &'static str = "test-if-alternate-cmd";
         type Arguments = super::types::TestIfAlternateCmdArguments;
@@ -5408,7 +5395,7 @@ pub mod commands {
     #[cfg(all(all(), all()))]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestIfCmd;
-    #[allow(deprecated)]
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestIfCmd {
         const NAME: &'static str = "test-if-cmd";
         type Arguments = super::types::TestIfStruct;
@@ -5416,7 +5403,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCmdReturnDefThree;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCmdReturnDefThree {
         const NAME: &'static str = "test-cmd-return-def-three";
         type Arguments = ();
@@ -5424,7 +5410,6 @@ pub mod commands {
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestFeatures0;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestFeatures0 {
         const NAME: &'static str = "test-features0";
         type Arguments = super::types::TestFeatures0Arguments;
@@ -5434,7 +5419,6 @@ pub mod commands {
     #[deprecated]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandFeatures1;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandFeatures1 {
         const NAME: &'static str = "test-command-features1";
         type Arguments = ();
@@ -5447,7 +5431,6 @@ pub mod commands {
     /// Feature `feature2`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandFeatures3;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandFeatures3 {
         const NAME: &'static str = "test-command-features3";
         type Arguments = ();
@@ -5456,7 +5439,6 @@ pub mod commands {
     /// Feature `feature1`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandCondFeatures1;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandCondFeatures1 {
         const NAME: &'static str = "test-command-cond-features1";
         type Arguments = ();
@@ -5467,7 +5449,6 @@ pub mod commands {
     /// Feature `feature2`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandCondFeatures2;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandCondFeatures2 {
         const NAME: &'static str = "test-command-cond-features2";
         type Arguments = ();
@@ -5476,7 +5457,6 @@ pub mod commands {
     /// Feature `feature1`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandCondFeatures3;
-    #[allow(deprecated)]
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandCondFeatures3 {
         const NAME: &'static str = "test-command-cond-features3";
         type Arguments = ();

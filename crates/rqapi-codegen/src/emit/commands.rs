@@ -52,6 +52,7 @@ pub fn markers(commands: &[CommandDef]) -> TokenStream {
     let rt = rt();
     let items = commands.iter().map(|c| {
         let attrs = attrs(&c.meta);
+        let cfg = cfg(&c.meta.cfg);
         let name = id(&c.marker);
         let wire = &c.wire;
         let args = args_type(c);
@@ -60,7 +61,7 @@ pub fn markers(commands: &[CommandDef]) -> TokenStream {
             #attrs
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
             pub struct #name;
-            #[allow(deprecated)]
+            #cfg
             impl #rt::dispatch::Command for #name {
                 const NAME: &'static str = #wire;
                 type Arguments = #args;
