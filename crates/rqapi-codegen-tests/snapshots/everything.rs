@@ -1873,7 +1873,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for Ping {
         const NAME: &'static str = "ping";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// Adds two numbers.
     ///
@@ -1924,7 +1924,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for OldCommand {
         const NAME: &'static str = "old-command";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// Unstable, out of band.
     ///
@@ -1934,7 +1934,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for XExperiment {
         const NAME: &'static str = "x-experiment";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// Hand-written.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -1942,7 +1942,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for Raw {
         const NAME: &'static str = "raw";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// Sends no response.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -1950,7 +1950,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for Shutdown {
         const NAME: &'static str = "shutdown";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// Only on Linux.
     #[cfg(target_os = "linux")]
@@ -1960,7 +1960,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for LinuxOnly {
         const NAME: &'static str = "linux-only";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// Never compiled in.
     #[cfg(any())]
@@ -1970,7 +1970,24 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for Never {
         const NAME: &'static str = "never";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+    }
+    /// Calls `visitor` with the marker type of every command.
+    pub fn visit_commands<V: ::rqapi_runtime::qapi::dispatch::CommandVisitor>(
+        visitor: &mut V,
+    ) {
+        let _ = &visitor;
+        visitor.visit::<Ping>();
+        visitor.visit::<Add>();
+        visitor.visit::<Echo>();
+        visitor.visit::<Draw>();
+        visitor.visit::<Store>();
+        visitor.visit::<OldCommand>();
+        visitor.visit::<XExperiment>();
+        visitor.visit::<Raw>();
+        visitor.visit::<Shutdown>();
+        #[cfg(target_os = "linux")] visitor.visit::<LinuxOnly>();
+        #[cfg(any())] visitor.visit::<Never>();
     }
     /// One method per command; generated commands get typed arguments
     /// (unpacked unless `boxed`) and return typed values.
@@ -2286,7 +2303,6 @@ pub mod events {
             let empty = ::rqapi_runtime::qapi::serde_json::Value::Object(
                 ::std::default::Default::default(),
             );
-            let _ = (&empty, data);
             ::std::result::Result::Ok(
                 ::std::option::Option::Some(
                     match name {

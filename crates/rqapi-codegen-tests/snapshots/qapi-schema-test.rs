@@ -3821,6 +3821,7 @@ pub mod types {
         #[cfg(all())]
         pub baz: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(all())]
     impl ::rqapi_runtime::qapi::Visit for TestIfStruct {
         fn visit(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -3830,6 +3831,7 @@ pub mod types {
             ::rqapi_runtime::qapi::visit_struct(v, name, value)
         }
     }
+    #[cfg(all())]
     impl ::rqapi_runtime::qapi::VisitMembers for TestIfStruct {
         fn visit_members(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -3857,6 +3859,7 @@ pub mod types {
             })
         }
     }
+    #[cfg(all())]
     impl ::rqapi_runtime::qapi::SerializeMembers for TestIfStruct {
         fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
             &self,
@@ -3876,6 +3879,7 @@ pub mod types {
             ::std::result::Result::Ok(())
         }
     }
+    #[cfg(all())]
     impl ::rqapi_runtime::qapi::serde::Serialize for TestIfStruct {
         fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
             &self,
@@ -3884,6 +3888,7 @@ pub mod types {
             ::rqapi_runtime::qapi::serialize_struct(self, serializer)
         }
     }
+    #[cfg(all())]
     impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestIfStruct {
         fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3898,6 +3903,7 @@ pub mod types {
         #[cfg(all())]
         Bar,
     }
+    #[cfg(all())]
     impl ::rqapi_runtime::qapi::QapiEnum for TestIfEnum {
         const NAME: &'static str = "TestIfEnum";
         fn from_wire(name: &str) -> ::std::option::Option<Self> {
@@ -3916,6 +3922,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(all())]
     impl ::rqapi_runtime::qapi::Visit for TestIfEnum {
         fn visit(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -3925,11 +3932,13 @@ pub mod types {
             v.enum_value(name, value)
         }
     }
+    #[cfg(all())]
     impl ::std::fmt::Display for TestIfEnum {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
         }
     }
+    #[cfg(all())]
     impl ::rqapi_runtime::qapi::serde::Serialize for TestIfEnum {
         fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
             &self,
@@ -3938,6 +3947,7 @@ pub mod types {
             serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
         }
     }
+    #[cfg(all())]
     impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestIfEnum {
         fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3950,6 +3960,7 @@ pub mod types {
     pub struct TestIfUnion {
         pub r#type: TestIfUnionBranch,
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::Visit for TestIfUnion {
         fn visit(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -3959,6 +3970,7 @@ pub mod types {
             ::rqapi_runtime::qapi::visit_struct(v, name, value)
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::VisitMembers for TestIfUnion {
         fn visit_members(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -4005,6 +4017,7 @@ pub mod types {
             ::std::result::Result::Ok(Self { r#type: branch_ })
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::SerializeMembers for TestIfUnion {
         fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
             &self,
@@ -4023,6 +4036,7 @@ pub mod types {
             ::std::result::Result::Ok(())
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::serde::Serialize for TestIfUnion {
         fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
             &self,
@@ -4031,6 +4045,7 @@ pub mod types {
             ::rqapi_runtime::qapi::serialize_struct(self, serializer)
         }
     }
+    #[cfg(all(all(), all()))]
     impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestIfUnion {
         fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4038,6 +4053,7 @@ pub mod types {
             ::rqapi_runtime::qapi::deserialize(deserializer, true)
         }
     }
+    #[cfg(all(all(), all()))]
     /// The branches of [`TestIfUnion`], selected by member `type`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum TestIfUnionBranch {
@@ -4047,6 +4063,7 @@ pub mod types {
         #[cfg(all())]
         Bar(UserDefZero),
     }
+    #[cfg(all(all(), all()))]
     impl TestIfUnionBranch {
         /// The tag value of this branch.
         pub fn tag(&self) -> TestIfEnum {
@@ -4062,6 +4079,7 @@ pub mod types {
     pub struct TestIfUnionCmdArguments {
         pub union_cmd_arg: TestIfUnion,
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::Visit for TestIfUnionCmdArguments {
         fn visit(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -4071,6 +4089,7 @@ pub mod types {
             ::rqapi_runtime::qapi::visit_struct(v, name, value)
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::VisitMembers for TestIfUnionCmdArguments {
         fn visit_members(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -4086,6 +4105,7 @@ pub mod types {
             ::std::result::Result::Ok(Self { union_cmd_arg: m0 })
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::SerializeMembers for TestIfUnionCmdArguments {
         fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
             &self,
@@ -4095,6 +4115,7 @@ pub mod types {
             ::std::result::Result::Ok(())
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::serde::Serialize for TestIfUnionCmdArguments {
         fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
             &self,
@@ -4103,6 +4124,7 @@ pub mod types {
             ::rqapi_runtime::qapi::serialize_struct(self, serializer)
         }
     }
+    #[cfg(all(all(), all()))]
     impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de>
     for TestIfUnionCmdArguments {
         fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
@@ -4118,6 +4140,7 @@ pub mod types {
         #[cfg(all())]
         Bar(TestStruct),
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::Visit for TestIfAlternate {
         fn visit(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -4156,6 +4179,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::serde::Serialize for TestIfAlternate {
         fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
             &self,
@@ -4172,6 +4196,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(all(all(), all()))]
     impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestIfAlternate {
         fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4184,6 +4209,7 @@ pub mod types {
     pub struct TestIfAlternateCmdArguments {
         pub alt_cmd_arg: TestIfAlternate,
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::Visit for TestIfAlternateCmdArguments {
         fn visit(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -4193,6 +4219,7 @@ pub mod types {
             ::rqapi_runtime::qapi::visit_struct(v, name, value)
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::VisitMembers for TestIfAlternateCmdArguments {
         fn visit_members(
             v: &mut ::rqapi_runtime::qapi::Input,
@@ -4208,6 +4235,7 @@ pub mod types {
             ::std::result::Result::Ok(Self { alt_cmd_arg: m0 })
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::SerializeMembers for TestIfAlternateCmdArguments {
         fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
             &self,
@@ -4217,6 +4245,7 @@ pub mod types {
             ::std::result::Result::Ok(())
         }
     }
+    #[cfg(all(all(), all()))]
     impl ::rqapi_runtime::qapi::serde::Serialize for TestIfAlternateCmdArguments {
         fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
             &self,
@@ -4225,6 +4254,7 @@ pub mod types {
             ::rqapi_runtime::qapi::serialize_struct(self, serializer)
         }
     }
+    #[cfg(all(all(), all()))]
     impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de>
     for TestIfAlternateCmdArguments {
         fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
@@ -5295,14 +5325,14 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd {
         const NAME: &'static str = "user-def-cmd";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd1;
     impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd1 {
         const NAME: &'static str = "user-def-cmd1";
         type Arguments = super::types::UserDefCmd1Arguments;
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd2;
@@ -5316,14 +5346,14 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for CmdSuccessResponse {
         const NAME: &'static str = "cmd-success-response";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct CoroutineCmd;
     impl ::rqapi_runtime::qapi::dispatch::Command for CoroutineCmd {
         const NAME: &'static str = "coroutine-cmd";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct GuestGetTime;
@@ -5344,35 +5374,35 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for BoxedStruct {
         const NAME: &'static str = "boxed-struct";
         type Arguments = super::types::UserDefZero;
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct BoxedUnion;
     impl ::rqapi_runtime::qapi::dispatch::Command for BoxedUnion {
         const NAME: &'static str = "boxed-union";
         type Arguments = super::types::UserDefFlatUnion;
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct BoxedEmpty;
     impl ::rqapi_runtime::qapi::dispatch::Command for BoxedEmpty {
         const NAME: &'static str = "boxed-empty";
         type Arguments = super::types::Empty1;
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestFlagsCommand;
     impl ::rqapi_runtime::qapi::dispatch::Command for TestFlagsCommand {
         const NAME: &'static str = "test-flags-command";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct OrgQemuXCommand;
     impl ::rqapi_runtime::qapi::dispatch::Command for OrgQemuXCommand {
         const NAME: &'static str = "__org.qemu_x-command";
         type Arguments = super::types::OrgQemuXCommandArguments;
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[cfg(all(all(), all()))]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -5381,7 +5411,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for TestIfUnionCmd {
         const NAME: &'static str = "test-if-union-cmd";
         type Arguments = super::types::TestIfUnionCmdArguments;
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[cfg(all(all(), all()))]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -5390,7 +5420,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for TestIfAlternateCmd {
         const NAME: &'static str = "test-if-alternate-cmd";
         type Arguments = super::types::TestIfAlternateCmdArguments;
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     #[cfg(all(all(), all()))]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -5422,7 +5452,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandFeatures1 {
         const NAME: &'static str = "test-command-features1";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// **Unstable.**
     ///
@@ -5434,7 +5464,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandFeatures3 {
         const NAME: &'static str = "test-command-features3";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// Feature `feature1`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -5442,7 +5472,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandCondFeatures1 {
         const NAME: &'static str = "test-command-cond-features1";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// Feature `feature1`.
     ///
@@ -5452,7 +5482,7 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandCondFeatures2 {
         const NAME: &'static str = "test-command-cond-features2";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
     }
     /// Feature `feature1`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -5460,7 +5490,36 @@ pub mod commands {
     impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandCondFeatures3 {
         const NAME: &'static str = "test-command-cond-features3";
         type Arguments = ();
-        type Returns = ();
+        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+    }
+    /// Calls `visitor` with the marker type of every command.
+    pub fn visit_commands<V: ::rqapi_runtime::qapi::dispatch::CommandVisitor>(
+        visitor: &mut V,
+    ) {
+        let _ = &visitor;
+        visitor.visit::<UserDefCmd0>();
+        visitor.visit::<UserDefCmd>();
+        visitor.visit::<UserDefCmd1>();
+        visitor.visit::<UserDefCmd2>();
+        visitor.visit::<CmdSuccessResponse>();
+        visitor.visit::<CoroutineCmd>();
+        visitor.visit::<GuestGetTime>();
+        visitor.visit::<GuestSync>();
+        visitor.visit::<BoxedStruct>();
+        visitor.visit::<BoxedUnion>();
+        visitor.visit::<BoxedEmpty>();
+        visitor.visit::<TestFlagsCommand>();
+        visitor.visit::<OrgQemuXCommand>();
+        #[cfg(all(all(), all()))] visitor.visit::<TestIfUnionCmd>();
+        #[cfg(all(all(), all()))] visitor.visit::<TestIfAlternateCmd>();
+        #[cfg(all(all(), all()))] visitor.visit::<TestIfCmd>();
+        visitor.visit::<TestCmdReturnDefThree>();
+        visitor.visit::<TestFeatures0>();
+        visitor.visit::<TestCommandFeatures1>();
+        visitor.visit::<TestCommandFeatures3>();
+        visitor.visit::<TestCommandCondFeatures1>();
+        visitor.visit::<TestCommandCondFeatures2>();
+        visitor.visit::<TestCommandCondFeatures3>();
     }
     /// One method per command; generated commands get typed arguments
     /// (unpacked unless `boxed`) and return typed values.
@@ -6065,7 +6124,6 @@ pub mod events {
             let empty = ::rqapi_runtime::qapi::serde_json::Value::Object(
                 ::std::default::Default::default(),
             );
-            let _ = (&empty, data);
             ::std::result::Result::Ok(
                 ::std::option::Option::Some(
                     match name {

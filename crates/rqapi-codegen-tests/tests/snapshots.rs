@@ -7,10 +7,13 @@ use rqapi_codegen::{Builder, Side};
 
 /// Options for the server snapshot of our own schema.
 pub fn everything_server() -> Builder {
-    Builder::new(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/everything.json"))
-        .side(Side::Server)
-        .cfg("CONFIG_LINUX", r#"target_os = "linux""#)
-        .cfg("CONFIG_NEVER", "any()")
+    Builder::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schemas/everything.json"
+    ))
+    .side(Side::Server)
+    .cfg("CONFIG_LINUX", r#"target_os = "linux""#)
+    .cfg("CONFIG_NEVER", "any()")
 }
 
 #[test]

@@ -50,13 +50,21 @@ pub fn table(commands: &[CommandDef]) -> TokenStream {
 
 pub fn markers(commands: &[CommandDef]) -> TokenStream {
     let rt = rt();
+    let visits = commands.iter().map(|c| {
+        let cfg = cfg(&c.meta.cfg);
+        let name = id(&c.marker);
+        quote!(#cfg visitor.visit::<#name>();)
+    });
     let items = commands.iter().map(|c| {
         let attrs = attrs(&c.meta);
         let cfg = cfg(&c.meta.cfg);
         let name = id(&c.marker);
         let wire = &c.wire;
         let args = args_type(c);
-        let ret = ret_type(c);
+        let ret = c
+            .ret
+            .as_ref()
+            .map_or_else(|| quote!(#rt::dispatch::Empty), |t| ty(t, Scope::Sibling));
         quote! {
             #attrs
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,7 +77,14 @@ pub fn markers(commands: &[CommandDef]) -> TokenStream {
             }
         }
     });
-    quote!(#(#items)*)
+    quote! {
+        #(#items)*
+        /// Calls `visitor` with the marker type of every command.
+        pub fn visit_commands<V: #rt::dispatch::CommandVisitor>(visitor: &mut V) {
+            let _ = &visitor;
+            #(#visits)*
+        }
+    }
 }
 
 /// The handler method's parameters and how the dispatcher passes them.

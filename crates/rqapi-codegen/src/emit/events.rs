@@ -52,6 +52,20 @@ pub fn events(events: &[EventDef]) -> TokenStream {
             quote!(#cfg #wire => Self::#name,)
         }
     });
+    let parse = if events.is_empty() {
+        quote! {
+            let _ = (name, data);
+            ::std::result::Result::Ok(::std::option::Option::None)
+        }
+    } else {
+        quote! {
+            let empty = #value::Object(::std::default::Default::default());
+            ::std::result::Result::Ok(::std::option::Option::Some(match name {
+                #(#parse_arms)*
+                _ => return ::std::result::Result::Ok(::std::option::Option::None),
+            }))
+        }
+    };
     let scrutinee = if events.is_empty() {
         quote!(*self)
     } else {
@@ -71,12 +85,7 @@ pub fn events(events: &[EventDef]) -> TokenStream {
                 match #scrutinee { #(#data_arms)* }
             }
             fn from_parts(name: &str, data: ::std::option::Option<&#value>) -> ::std::result::Result<::std::option::Option<Self>, ::rqapi_runtime::qmp::QmpError> {
-                let empty = #value::Object(::std::default::Default::default());
-                let _ = (&empty, data);
-                ::std::result::Result::Ok(::std::option::Option::Some(match name {
-                    #(#parse_arms)*
-                    _ => return ::std::result::Result::Ok(::std::option::Option::None),
-                }))
+                #parse
             }
         }
     }

@@ -15,14 +15,38 @@ use rqapi_schema::Schema;
 use crate::model::{RustSchema, TypeDef};
 use crate::{Error, Options, Side};
 
+/// Puts every item of a conditional type (the impls too) under its `cfg`.
+fn all_under_cfg(tokens: TokenStream, pred: &TokenStream) -> Result<TokenStream, Error> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal(e.to_string()))?;
+    let attr: syn::Attribute = syn::parse_quote!(#[cfg(#pred)]);
+    for item in file.items.iter_mut().skip(1) {
+        match item {
+            syn::Item::Impl(i) => i.attrs.insert(0, attr.clone()),
+            syn::Item::Enum(e) => e.attrs.insert(0, attr.clone()),
+            _ => {}
+        }
+    }
+    Ok(quote!(#file))
+}
+
 pub fn emit(schema: &Schema, model: &RustSchema, options: &Options) -> Result<String, Error> {
     let strict = options.side.strict();
-    let types = model.types.iter().map(|t| match t {
-        TypeDef::Struct(s) => objects::struct_def(s, strict),
-        TypeDef::Union(u) => objects::union_def(u, strict),
-        TypeDef::Enum(e) => enums::enum_def(e, strict),
-        TypeDef::Alternate(a) => enums::alternate_def(a, strict),
-    });
+    let types = model
+        .types
+        .iter()
+        .map(|t| {
+            let (tokens, cfg) = match t {
+                TypeDef::Struct(s) => (objects::struct_def(s, strict), &s.meta.cfg),
+                TypeDef::Union(u) => (objects::union_def(u, strict), &u.meta.cfg),
+                TypeDef::Enum(e) => (enums::enum_def(e, strict), &e.meta.cfg),
+                TypeDef::Alternate(a) => (enums::alternate_def(a, strict), &a.meta.cfg),
+            };
+            match cfg {
+                Some(pred) => all_under_cfg(tokens, pred),
+                None => Ok(tokens),
+            }
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let table = commands::table(&model.commands);
     let markers = commands::markers(&model.commands);
     let server = match options.side {

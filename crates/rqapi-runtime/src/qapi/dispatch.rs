@@ -101,7 +101,28 @@ pub fn visit_arguments<T: super::VisitMembers>(
 pub trait Command {
     const NAME: &'static str;
     /// The argument struct (`()` without arguments).
-    type Arguments;
-    /// The return type (`()` without `returns`, which QMP sends as `{}`).
-    type Returns;
+    type Arguments: super::VisitMembers + super::SerializeMembers;
+    /// The return type ([`Empty`] without `returns`: QMP sends `{}`).
+    type Returns: super::Visit + serde::Serialize;
+}
+
+/// Called by a generated `visit_commands()` once per command of the schema.
+pub trait CommandVisitor {
+    fn visit<C: Command>(&mut self);
+}
+
+/// The `{}` a command without `returns` answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Empty;
+
+impl super::Visit for Empty {
+    fn visit(v: &mut Input, name: Option<&'static str>, value: &Value) -> super::VisitResult<Self> {
+        super::visit_struct::<()>(v, name, value).map(|()| Empty)
+    }
+}
+
+impl serde::Serialize for Empty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        super::serialize_struct(&(), serializer)
+    }
 }

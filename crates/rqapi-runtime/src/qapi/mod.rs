@@ -120,6 +120,12 @@ impl VisitMembers for () {
     }
 }
 
+impl SerializeMembers for () {
+    fn serialize_members<M: SerializeMap>(&self, _: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+
 /// Strips the conditions from annotated introspection data
 /// (`rqapi_schema::introspect` with `annotated`): objects with an `"if"`
 /// member and `{"if": COND, "value": STRING}` strings are kept when `holds`
