@@ -29,8 +29,8 @@ fn check_compiles(schema: &Path, side: Side, name: &str) {
         .out_dir(dir.join("src"))
         .generate()
         .unwrap();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), Into::into);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
     let out = Command::new(env!("CARGO"))
         .args(["check", "--offline", "--quiet", "--lib"])
         .arg("--manifest-path")
@@ -40,7 +40,10 @@ fn check_compiles(schema: &Path, side: Side, name: &str) {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{name} does not compile:\n{stderr}");
-    assert!(!stderr.contains("warning"), "{name} has warnings:\n{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "{name} has warnings:\n{stderr}"
+    );
 }
 
 #[test]
@@ -48,8 +51,16 @@ fn qemu_qmp_schema_compiles() {
     let Some(qapi) = rqapi_testdata::qemu_qapi() else {
         return;
     };
-    check_compiles(&qapi.join("qapi/qapi-schema.json"), Side::Server, "qemu_qmp_server");
-    check_compiles(&qapi.join("qapi/qapi-schema.json"), Side::Client, "qemu_qmp_client");
+    check_compiles(
+        &qapi.join("qapi/qapi-schema.json"),
+        Side::Server,
+        "qemu_qmp_server",
+    );
+    check_compiles(
+        &qapi.join("qapi/qapi-schema.json"),
+        Side::Client,
+        "qemu_qmp_client",
+    );
 }
 
 #[test]
@@ -57,5 +68,9 @@ fn qemu_qga_schema_compiles() {
     let Some(qapi) = rqapi_testdata::qemu_qapi() else {
         return;
     };
-    check_compiles(&qapi.join("qga/qapi-schema.json"), Side::Server, "qemu_qga_server");
+    check_compiles(
+        &qapi.join("qga/qapi-schema.json"),
+        Side::Server,
+        "qemu_qga_server",
+    );
 }
