@@ -28,8 +28,8 @@ enum Command {
     /// Compare two schema versions by QEMU's compatibility rules
     /// (exit 0 compatible, 1 breaking, 2 schema error).
     Compat(cmd::compat::Args),
-    // Further subcommands (generate, call) go here,
-    // each with a module in cmd/.
+    /// Generate Rust code (types, commands, events, introspection).
+    Generate(cmd::generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +38,6 @@ fn main() -> ExitCode {
         Command::Dump(args) => cmd::dump::run(&args),
         Command::Introspect(args) => cmd::introspect::run(&args),
         Command::Compat(args) => cmd::compat::run(&args),
+        Command::Generate(args) => cmd::generate::run(&args),
     }
 }

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod compat;
 pub mod dump;
+pub mod generate;
 pub mod introspect;
 
 use std::process::ExitCode;
