@@ -119,7 +119,7 @@ impl Agent {
             config,
         };
 
-        for name in crate::commands::LINUX_COMMANDS {
+        for name in crate::commands::command_names() {
             if !agent.filter.is_allowed(name, frozen) {
                 log::debug(&format!("disabling command: {name}"));
             }

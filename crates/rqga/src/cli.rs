@@ -193,8 +193,7 @@ rqga is a Rust reimplementation of the QEMU Guest Agent.
 
 /// `-b help`: the registered command names, one per line.
 pub fn command_list() -> Vec<u8> {
-    crate::commands::LINUX_COMMANDS
-        .iter()
+    crate::commands::command_names()
         .flat_map(|name| [name.as_bytes(), b"\n"].concat())
         .collect()
 }

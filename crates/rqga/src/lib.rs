@@ -18,6 +18,7 @@ pub mod getopt;
 pub mod keyfile;
 pub mod log;
 pub mod pidfile;
+pub mod qapi;
 pub mod state;
 pub mod sys;
 
