@@ -17,7 +17,7 @@ enum Open {
     Dict(Dict, String),
 }
 
-impl Lexer {
+impl Lexer<'_> {
     /// Reads the key of an object member and its `:`; the current token
     /// is the key string.
     fn member_key(&mut self, dict: &Dict) -> Result<String> {
