@@ -35,6 +35,9 @@ pub(super) struct Builder {
     pub order: Vec<Placed>,
     pub modules: Vec<Module>,
     module_ids: HashMap<String, ModuleId>,
+    /// Memo of [`Builder::module_by_fname`]: a module name takes path
+    /// arithmetic and a `getcwd`, and entities are many, files few.
+    file_modules: HashMap<String, ModuleId>,
     pub docs: Vec<Doc>,
     pub pragma: Pragma,
     pub features: IndexMap<String, Feature>,
@@ -83,6 +86,7 @@ impl Builder {
             order: Vec::new(),
             modules: Vec::new(),
             module_ids: HashMap::new(),
+            file_modules: HashMap::new(),
             docs: parsed.docs,
             pragma: parsed.pragma,
             features,
@@ -108,13 +112,21 @@ impl Builder {
     }
 
     /// The module of file `fname` (`None`: built-in), which must exist.
-    pub fn module_by_fname(&self, fname: Option<&str>) -> ModuleId {
-        let name = match fname {
-            Some(f) => module_name(f, &self.schema_dir),
-            None => Module::BUILTIN_NAME.to_owned(),
+    pub fn module_by_fname(&mut self, fname: Option<&str>) -> ModuleId {
+        let Some(fname) = fname else {
+            return self.module_id(Module::BUILTIN_NAME);
         };
+        if let Some(&id) = self.file_modules.get(fname) {
+            return id;
+        }
+        let id = self.module_id(&module_name(fname, &self.schema_dir));
+        self.file_modules.insert(fname.to_owned(), id);
+        id
+    }
+
+    fn module_id(&self, name: &str) -> ModuleId {
         // Every file the parser read was met as main file or include.
-        self.module_ids.get(&name).copied().unwrap_or(ModuleId(0))
+        self.module_ids.get(name).copied().unwrap_or(ModuleId(0))
     }
 
     pub fn lookup(&self, name: &str) -> Option<EntityId> {

@@ -3,6 +3,7 @@
 //! are placed in modules and the doc blocks checked.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -141,7 +142,8 @@ impl Builder {
                             .and_then(|e| e.info.as_ref()),
                         _ => entity.info.as_ref(),
                     };
-                    let module = self.module_by_fname(info.map(|i| &*i.fname));
+                    let fname = info.map(|i| Arc::clone(&i.fname));
+                    let module = self.module_by_fname(fname.as_deref());
                     self.entities[id.index()].module = module;
                     self.modules[module.index()]
                         .items
