@@ -50,18 +50,23 @@ fn valid_name_stem(name: &str) -> Option<&str> {
     is_stem(rest).then_some(rest)
 }
 
-/// QEMU's `c_name(name, protect=False)`: every character other than ASCII
-/// letters, digits and `_` becomes `_`.
-pub(super) fn c_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+/// The characters of QEMU's `c_name(name, protect=False)`: every
+/// character other than ASCII letters, digits and `_` becomes `_`.
+/// An iterator, so that prefix tests allocate nothing.
+pub(super) fn c_name_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            c
+        } else {
+            '_'
+        }
+    })
+}
+
+/// Whether `c_name(name)` starts with `prefix`.
+pub(super) fn c_name_starts_with(name: &str, prefix: &str) -> bool {
+    let n = prefix.chars().count();
+    c_name_chars(name).take(n).eq(prefix.chars())
 }
 
 /// A valid QAPI name, not in the reserved `q_` namespace; returns the stem.
@@ -71,7 +76,7 @@ pub(super) fn check_name_str<'a>(
     source: &str,
 ) -> Result<&'a str> {
     match valid_name_stem(name) {
-        Some(stem) if !c_name(name).starts_with("q_") => Ok(stem),
+        Some(stem) if !c_name_starts_with(name, "q_") => Ok(stem),
         _ => Err(Error::sem(info, format!("{source} has an invalid name"))),
     }
 }
@@ -178,7 +183,12 @@ mod tests {
 
     #[test]
     fn c_name_maps_punctuation() {
+        let c_name = |name| c_name_chars(name).collect::<String>();
         assert_eq!(c_name("__a.b-c"), "__a_b_c");
         assert_eq!(c_name("q-x"), "q_x");
+        assert!(c_name_starts_with("q-x", "q_"));
+        assert!(c_name_starts_with("has.x", "has_"));
+        assert!(!c_name_starts_with("ha", "has_"));
+        assert!(!c_name_starts_with("hasx", "has_"));
     }
 }

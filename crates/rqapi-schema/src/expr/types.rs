@@ -6,7 +6,7 @@ use crate::source::SourceInfo;
 use crate::value::Value;
 
 use super::common::{check_features, check_if, check_keys, desugar};
-use super::names::{c_name, check_name_lower};
+use super::names::{c_name_chars, c_name_starts_with, check_name_lower};
 
 /// QEMU's `normalize_members`: in an object of members, every value that
 /// is not an object becomes `{"type": VALUE}`. Anything else is left alone.
@@ -78,8 +78,7 @@ pub(super) fn check_type_implicit(
         let key_source = format!("{source} member '{key}'");
         let name = key.strip_prefix('*').unwrap_or(key);
         check_name_lower(name, info, &key_source, permissive, permissive)?;
-        let c = c_name(name);
-        if c == "u" || c.starts_with("has_") {
+        if c_name_chars(name).eq("u".chars()) || c_name_starts_with(name, "has_") {
             return Err(Error::sem(info, format!("{key_source} uses reserved name")));
         }
         // Callers normalise first; this keeps the shape guaranteed anyway.

@@ -181,9 +181,19 @@ impl Checker {
         info: Option<&SourceInfo>,
         what: &str,
     ) -> Result<EntityId> {
+        self.resolve_type_with(name, info, || what.to_owned())
+    }
+
+    /// [`Self::resolve_type`] with the description made only for errors.
+    pub fn resolve_type_with(
+        &self,
+        name: &str,
+        info: Option<&SourceInfo>,
+        what: impl FnOnce() -> String,
+    ) -> Result<EntityId> {
         self.b
             .lookup_type(name)
-            .ok_or_else(|| err_at(info, format!("{what} uses unknown type '{name}'")))
+            .ok_or_else(|| err_at(info, format!("{} uses unknown type '{name}'", what())))
     }
 
     pub fn entity(&self, id: EntityId) -> &super::model::Entity {
