@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use indexmap::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::error::{Error, Result};
 use crate::parser::{DocStyle, Pragma};
@@ -100,8 +100,8 @@ impl Doc {
             symbol,
             store: vec![body],
             order: vec![0],
-            args: IndexMap::new(),
-            features: IndexMap::new(),
+            args: IndexMap::default(),
+            features: IndexMap::default(),
             others: Vec::new(),
             returns: None,
             errors: None,

@@ -1,9 +1,7 @@
 //! Turning checked expressions into unresolved entities (QEMU's
 //! `QAPISchema._def_*` methods), including the implicit types.
 
-use std::collections::HashMap;
-
-use indexmap::IndexMap;
+use crate::hash::{HashMap, IndexMap};
 
 use super::ifcond::IfCond;
 use super::model::{
@@ -65,7 +63,7 @@ fn get_dict<'a>(value: &'a Value, info: &SourceInfo) -> Result<&'a Dict> {
 
 impl Builder {
     pub fn new(fname: &str, parsed: ParsedSchema) -> Result<Self> {
-        let mut features = IndexMap::new();
+        let mut features = IndexMap::default();
         for name in Feature::SPECIAL_NAMES {
             features.insert(
                 name.to_owned(),
@@ -82,11 +80,11 @@ impl Builder {
             schema_dir: dirname(fname).to_owned(),
             exprs: parsed.exprs,
             entities: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
             order: Vec::new(),
             modules: Vec::new(),
-            module_ids: HashMap::new(),
-            file_modules: HashMap::new(),
+            module_ids: HashMap::default(),
+            file_modules: HashMap::default(),
             docs: parsed.docs,
             pragma: parsed.pragma,
             features,

@@ -2,10 +2,10 @@
 //! type names) and connected to its doc in definition order, then entities
 //! are placed in modules and the doc blocks checked.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
+use crate::hash::IndexMap;
 
 use super::Schema;
 use super::build::{Builder, Placed};
@@ -74,7 +74,7 @@ pub(super) fn check_clash(
 }
 
 pub(super) fn check_feature_clash(features: &[Feature], info: Option<&SourceInfo>) -> Result<()> {
-    let mut seen = SeenMap::new();
+    let mut seen = SeenMap::default();
     for f in features {
         check_clash(Role::Feature, &f.name, &f.defined_in, info, &mut seen)?;
     }
@@ -96,7 +96,7 @@ impl Builder {
     pub fn check(self) -> Result<Schema> {
         let mut c = Checker {
             b: self,
-            progress: HashMap::new(),
+            progress: HashMap::default(),
         };
         let defs: Vec<EntityId> =
             c.b.order

@@ -31,7 +31,7 @@ mod model;
 mod module_name;
 mod visit;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::ops::Index;
 
 pub use ifcond::{Cond, IfCond};

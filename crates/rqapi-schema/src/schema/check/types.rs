@@ -32,7 +32,7 @@ impl Checker {
     fn check_enum(&mut self, id: EntityId) -> Result<()> {
         self.check_type_features(id)?;
         let e = self.entity(id);
-        let mut seen = SeenMap::new();
+        let mut seen = SeenMap::default();
         for m in e
             .as_enum()
             .map(|en| en.members.as_slice())
@@ -103,7 +103,7 @@ impl Checker {
         let mut local_members = std::mem::take(&mut obj.local_members);
         let base_name = obj.base_name.clone();
         let mut branches = obj.branches.clone();
-        let mut seen = SeenMap::new();
+        let mut seen = SeenMap::default();
         let mut members = Vec::new();
         let mut base = None;
         if let Some(base_name) = &base_name {
@@ -273,7 +273,7 @@ impl Checker {
         for v in &mut alt.variants {
             self.check_variant(v)?;
         }
-        let mut seen = SeenMap::new();
+        let mut seen = SeenMap::default();
         let mut types_seen: Vec<(&'static str, String)> = Vec::new();
         for v in &alt.variants {
             check_clash(
