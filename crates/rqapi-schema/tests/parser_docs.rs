@@ -390,7 +390,7 @@ fn check_expr_against_meta() {
         rqapi_schema::value::Value::Str("int".into()),
     );
     doc.check_expr(&with_returns).unwrap();
-    let mut event = rqapi_schema::value::Dict::new();
+    let mut event = rqapi_schema::value::Dict::default();
     event.insert("event".into(), rqapi_schema::value::Value::Str("E".into()));
     assert!(
         doc.check_expr(&event)

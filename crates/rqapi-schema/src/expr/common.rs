@@ -144,7 +144,7 @@ pub(super) fn check_if(expr: &Dict, info: &SourceInfo, source: &str) -> Result<(
 pub(super) fn desugar(value: &mut Value, key: &str) {
     if !matches!(value, Value::Dict(_)) {
         let inner = std::mem::replace(value, Value::Bool(false));
-        *value = Value::Dict(Dict::from([(key.to_owned(), inner)]));
+        *value = Value::Dict(Dict::from_iter([(key.to_owned(), inner)]));
     }
 }
 

@@ -48,14 +48,14 @@ impl Lexer<'_> {
                         ('{', Some('}')) | ('[', Some(']')) => {
                             self.accept(true)?;
                             if bracket == '{' {
-                                Value::Dict(Dict::new())
+                                Value::Dict(Dict::default())
                             } else {
                                 Value::List(Vec::new())
                             }
                         }
                         ('{', Some('\'')) => {
-                            let key = self.member_key(&Dict::new())?;
-                            open.push(Open::Dict(Dict::new(), key));
+                            let key = self.member_key(&Dict::default())?;
+                            open.push(Open::Dict(Dict::default(), key));
                             continue;
                         }
                         ('{', _) => return Err(self.error("expected string or '}'")),

@@ -406,7 +406,8 @@ impl Builder {
             "enum" => self.enum_kind(expr, info, name)?,
             "struct" => {
                 let data = data.and_then(Value::as_dict);
-                let local_members = self.make_members(data.unwrap_or(&Dict::new()), info, name)?;
+                let local_members =
+                    self.make_members(data.unwrap_or(&Dict::default()), info, name)?;
                 EntityKind::Object(ObjectType {
                     base_name: expr.get("base").and_then(Value::as_str).map(str::to_owned),
                     base: None,
