@@ -1,5 +1,7 @@
 //! Name rules of QAPI (QEMU's `check_name_*` and `check_defn_name_str`).
 
+use std::fmt;
+
 use crate::error::{Error, Result};
 use crate::parser::Pragma;
 use crate::source::SourceInfo;
@@ -9,7 +11,7 @@ use crate::value::Value;
 pub(super) fn check_name_is_str<'a>(
     name: Option<&'a Value>,
     info: &SourceInfo,
-    source: &str,
+    source: &(impl fmt::Display + ?Sized),
 ) -> Result<&'a str> {
     match name {
         Some(Value::Str(s)) => Ok(s),
@@ -73,7 +75,7 @@ pub(super) fn c_name_starts_with(name: &str, prefix: &str) -> bool {
 pub(super) fn check_name_str<'a>(
     name: &'a str,
     info: &SourceInfo,
-    source: &str,
+    source: &(impl fmt::Display + ?Sized),
 ) -> Result<&'a str> {
     match valid_name_stem(name) {
         Some(stem) if !c_name_starts_with(name, "q_") => Ok(stem),
@@ -98,7 +100,7 @@ pub(super) fn check_name_upper(name: &str, info: &SourceInfo, source: &str) -> R
 pub(super) fn check_name_lower(
     name: &str,
     info: &SourceInfo,
-    source: &str,
+    source: &(impl fmt::Display + ?Sized),
     permit_upper: bool,
     permit_underscore: bool,
 ) -> Result<()> {
