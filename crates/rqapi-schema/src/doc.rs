@@ -10,9 +10,8 @@
 
 use std::fmt;
 
-use crate::hash::IndexMap;
-
 use crate::error::{Error, Result};
+use crate::hash::IndexMap;
 use crate::parser::{DocStyle, Pragma};
 use crate::source::SourceInfo;
 use crate::value::Dict;

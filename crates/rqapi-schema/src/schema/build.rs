@@ -1,8 +1,6 @@
 //! Turning checked expressions into unresolved entities (QEMU's
 //! `QAPISchema._def_*` methods), including the implicit types.
 
-use crate::hash::{HashMap, IndexMap};
-
 use super::ifcond::IfCond;
 use super::model::{
     AlternateType, ArrayType, Branches, Builtin, Command, Entity, EntityId, EntityKind, EnumMember,
@@ -11,6 +9,7 @@ use super::model::{
 use super::module_name::{dirname, module_name};
 use crate::doc::Doc;
 use crate::error::{Error, Result};
+use crate::hash::{HashMap, IndexMap};
 use crate::parser::{DocId, ParsedExpr, ParsedSchema, Pragma};
 use crate::source::SourceInfo;
 use crate::value::{Dict, Value};

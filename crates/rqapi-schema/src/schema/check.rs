@@ -2,10 +2,9 @@
 //! type names) and connected to its doc in definition order, then entities
 //! are placed in modules and the doc blocks checked.
 
-use crate::hash::HashMap;
 use std::sync::Arc;
 
-use crate::hash::IndexMap;
+use indexmap::map::Entry;
 
 use super::Schema;
 use super::build::{Builder, Placed};
@@ -14,6 +13,7 @@ use super::model::{
 };
 use crate::common::c_name;
 use crate::error::{Error, Result};
+use crate::hash::{HashMap, IndexMap};
 use crate::source::SourceInfo;
 
 mod doc;
@@ -53,24 +53,25 @@ pub(super) fn check_clash(
     info: Option<&SourceInfo>,
     seen: &mut SeenMap,
 ) -> Result<()> {
-    let cname = c_name(name, true);
-    if let Some(other) = seen.get(&cname) {
-        let msg = format!(
-            "{} collides with {}",
-            describe_member(role, name, defined_in, info),
-            describe_member(other.role, &other.name, &other.defined_in, info)
-        );
-        return Err(err_at(info, msg));
+    match seen.entry(c_name(name, true)) {
+        Entry::Occupied(other) => {
+            let other = other.get();
+            let msg = format!(
+                "{} collides with {}",
+                describe_member(role, name, defined_in, info),
+                describe_member(other.role, &other.name, &other.defined_in, info)
+            );
+            Err(err_at(info, msg))
+        }
+        Entry::Vacant(slot) => {
+            slot.insert(Seen {
+                role,
+                name: name.to_owned(),
+                defined_in: defined_in.to_owned(),
+            });
+            Ok(())
+        }
     }
-    seen.insert(
-        cname,
-        Seen {
-            role,
-            name: name.to_owned(),
-            defined_in: defined_in.to_owned(),
-        },
-    );
-    Ok(())
 }
 
 pub(super) fn check_feature_clash(features: &[Feature], info: Option<&SourceInfo>) -> Result<()> {
