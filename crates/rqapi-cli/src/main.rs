@@ -25,8 +25,11 @@ enum Command {
     Dump(cmd::dump::Args),
     /// Print the introspection list that query-qmp-schema returns.
     Introspect(cmd::introspect::Args),
-    // Further subcommands (introspect, generate, compat, call) go here,
-    // each with a module in cmd/.
+    /// Compare two schema versions by QEMU's compatibility rules
+    /// (exit 0 compatible, 1 breaking, 2 schema error).
+    Compat(cmd::compat::Args),
+    /// Generate Rust code (types, commands, events, introspection).
+    Generate(cmd::generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,5 +37,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Dump(args) => cmd::dump::run(&args),
         Command::Introspect(args) => cmd::introspect::run(&args),
+        Command::Compat(args) => cmd::compat::run(&args),
+        Command::Generate(args) => cmd::generate::run(&args),
     }
 }

@@ -67,3 +67,38 @@ fn missing_file_is_reported() {
         "can't read schema file '/nonexistent/x.json': No such file or directory\n"
     );
 }
+
+#[test]
+fn compat_exit_status_and_json() {
+    let old = write_schema(
+        "compat-old.json",
+        "{ 'command': 'a' }\n{ 'command': 'b' }\n",
+    );
+    let added = write_schema(
+        "compat-added.json",
+        "{ 'command': 'a' }\n{ 'command': 'b' }\n{ 'command': 'c' }\n",
+    );
+    let removed = write_schema("compat-removed.json", "{ 'command': 'a' }\n");
+    let bad = write_schema(
+        "compat-bad.json",
+        "{ 'command': 'a', 'data': { 'x': 'Nope' } }\n",
+    );
+    let (o, a, r, b) = (
+        old.to_str().unwrap(),
+        added.to_str().unwrap(),
+        removed.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    );
+    let out = rqapi(&["compat", o, a]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("input  c: command 'c' added"), "{text}");
+    let out = rqapi(&["compat", o, r, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    assert_eq!(json["summary"]["breaking"], 1);
+    assert_eq!(json["changes"][0]["message"], "command 'b' removed");
+    let out = rqapi(&["compat", o, b]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("uses unknown type 'Nope'"));
+}

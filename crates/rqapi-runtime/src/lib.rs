@@ -1,14 +1,13 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! QMP runtime: what generated QMP code and the guest agent `rqga` run on.
+//!
+//! The wire core does no I/O (bytes in, messages out): [`json`] reads and
+//! writes QEMU's JSON dialect, and [`qmp`] checks requests and builds
+//! responses in QEMU's words. [`qapi`] supports code generated from QAPI
+//! schemas (QEMU's input visitor semantics, dispatch tables, events).
+//! [`transport`] moves bytes over unix, TCP, vsock, serial and
+//! virtio-serial channels with tokio.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod json;
+pub mod qapi;
+pub mod qmp;
+pub mod transport;

@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod compat;
 pub mod dump;
+pub mod generate;
 pub mod introspect;
 
 use std::process::ExitCode;
