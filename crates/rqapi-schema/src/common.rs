@@ -101,16 +101,15 @@ const PROTECTED_WORDS: &[&str] = &[
 /// letters, digits and `_` becomes `_`; with `protect`, keywords and names
 /// starting with a digit get a `q_` prefix. Clash checks compare these.
 pub fn c_name(name: &str, protect: bool) -> String {
-    let mapped: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    // Never longer than `name`: non-ASCII characters become one byte.
+    let mut mapped = String::with_capacity(name.len());
+    mapped.extend(name.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            c
+        } else {
+            '_'
+        }
+    }));
     let starts_with_digit = mapped.starts_with(|c: char| c.is_ascii_digit());
     if protect && (starts_with_digit || PROTECTED_WORDS.contains(&mapped.as_str())) {
         format!("q_{mapped}")

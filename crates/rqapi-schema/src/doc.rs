@@ -10,9 +10,8 @@
 
 use std::fmt;
 
-use indexmap::IndexMap;
-
 use crate::error::{Error, Result};
+use crate::hash::IndexMap;
 use crate::parser::{DocStyle, Pragma};
 use crate::source::SourceInfo;
 use crate::value::Dict;
@@ -100,8 +99,8 @@ impl Doc {
             symbol,
             store: vec![body],
             order: vec![0],
-            args: IndexMap::new(),
-            features: IndexMap::new(),
+            args: IndexMap::default(),
+            features: IndexMap::default(),
             others: Vec::new(),
             returns: None,
             errors: None,
@@ -255,10 +254,11 @@ impl Doc {
     pub(crate) fn end(&mut self) -> Result<()> {
         for &idx in &self.order {
             let section = &mut self.store[idx];
-            let trimmed = section.text.trim_matches('\n');
-            if trimmed.len() != section.text.len() {
-                section.text = trimmed.to_owned();
-            }
+            // In place: every section's text ends with a newline.
+            let end = section.text.trim_end_matches('\n').len();
+            section.text.truncate(end);
+            let start = end - section.text.trim_start_matches('\n').len();
+            section.text.drain(..start);
             if section.kind != SectionKind::Plain
                 && section.text.is_empty()
                 && self.style == DocStyle::Strict

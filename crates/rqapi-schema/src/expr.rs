@@ -57,7 +57,7 @@ fn check_expr(parsed: &mut ParsedExpr, docs: &[Doc], pragma: &Pragma) -> Result<
              'command', 'event'",
         ));
     };
-    let name = check_name_is_str(expr.get(meta), info, &format!("'{meta}'"))?.to_owned();
+    let name = check_name_is_str(expr.get(meta), info, &format_args!("'{meta}'"))?.to_owned();
     // QEMU prints no "In META 'NAME':" line for an empty name.
     if !name.is_empty() {
         info.set_defn(meta, &name);

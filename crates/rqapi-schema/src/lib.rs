@@ -10,6 +10,7 @@ pub mod doc;
 pub mod dump;
 pub mod error;
 pub mod expr;
+mod hash;
 pub mod introspect;
 pub mod parser;
 pub mod schema;

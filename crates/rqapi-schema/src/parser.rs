@@ -183,7 +183,7 @@ impl SchemaState {
             return Err(Error::sem(&info, "value of 'include' must be a string"));
         };
         let incl_fname = join(dirname(fname), include);
-        let mut directive = Dict::new();
+        let mut directive = Dict::default();
         directive.insert("include".to_owned(), Value::Str(incl_fname.clone()));
         self.out.exprs.push(ParsedExpr {
             expr: directive,

@@ -3,10 +3,9 @@
 //! The schema language has only strings, booleans, arrays and objects
 //! (numbers and `null` are rejected by the parser). Objects keep source order.
 
-use indexmap::IndexMap;
-
-/// An object: keys in source order.
-pub type Dict = IndexMap<String, Value>;
+/// An object: keys in source order. Hashed with foldhash, as the other
+/// name maps (see `hash.rs`): make one with `Dict::default()`.
+pub type Dict = crate::hash::IndexMap<String, Value>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
@@ -119,7 +118,7 @@ mod tests {
 
     #[test]
     fn repr_matches_python() {
-        let mut d = Dict::new();
+        let mut d = Dict::default();
         d.insert(
             "all".into(),
             Value::List(vec![Value::Str("A".into()), Value::Str("B".into())]),

@@ -270,6 +270,17 @@ fn line_format_rules() {
         "d.json:2:7: Use two spaces between sentences\n\
          If this not the end of a sentence, please report a bug."
     );
+    // Columns count characters, also before the sentence and in the indent.
+    assert_eq!(
+        parse_err("##\n# Voilà. Two.\n##\n"),
+        "d.json:2:9: Use two spaces between sentences\n\
+         If this not the end of a sentence, please report a bug."
+    );
+    assert_eq!(
+        parse_err("\u{a0}\u{a0}##\n\u{a0}\u{a0}# One. Two.\n\u{a0}\u{a0}##\n"),
+        "d.json:2:7: Use two spaces between sentences\n\
+         If this not the end of a sentence, please report a bug."
+    );
     assert!(parse_text("##\n# Use e.g. This, or 1. Two.  Three\n##\n").is_err());
     assert!(parse_text("##\n# 1. First, e.g. This.  Fine\n##\n").is_ok());
 }
@@ -379,7 +390,7 @@ fn check_expr_against_meta() {
         rqapi_schema::value::Value::Str("int".into()),
     );
     doc.check_expr(&with_returns).unwrap();
-    let mut event = rqapi_schema::value::Dict::new();
+    let mut event = rqapi_schema::value::Dict::default();
     event.insert("event".into(), rqapi_schema::value::Value::Str("E".into()));
     assert!(
         doc.check_expr(&event)

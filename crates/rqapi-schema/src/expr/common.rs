@@ -1,10 +1,28 @@
 //! Checks shared by all kinds of definition: keys, `if`, features, flags.
 
+use std::fmt;
+
 use crate::error::{Error, Result};
 use crate::source::SourceInfo;
 use crate::value::{Dict, Value};
 
 use super::names::{check_name_is_str, check_name_lower};
+
+/// What a message is about, such as `'data' member 'foo'`: formatted
+/// only when an error needs it, not for every member checked.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Subject<'a> {
+    pub what: &'a str,
+    /// Between `what` and the quoted name, such as ` member`.
+    pub role: &'a str,
+    pub name: &'a str,
+}
+
+impl fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{} '{}'", self.what, self.role, self.name)
+    }
+}
 
 /// Python's truthiness of an optional value (`None` is false).
 pub(super) fn truthy(value: Option<&Value>) -> bool {
@@ -43,7 +61,7 @@ fn plural(n: usize) -> &'static str {
 pub(super) fn check_keys(
     value: &Dict,
     info: &SourceInfo,
-    source: &str,
+    source: &(impl fmt::Display + ?Sized),
     required: &[&str],
     optional: &[&str],
 ) -> Result<()> {
@@ -84,7 +102,11 @@ fn is_macro_name(s: &str) -> bool {
 
 /// The `if` member of `expr`, if any: a macro name, or an object with
 /// exactly one of `all`/`any` (non-empty arrays) or `not`, nested freely.
-pub(super) fn check_if(expr: &Dict, info: &SourceInfo, source: &str) -> Result<()> {
+pub(super) fn check_if(
+    expr: &Dict,
+    info: &SourceInfo,
+    source: &(impl fmt::Display + ?Sized),
+) -> Result<()> {
     let Some(cond) = expr.get("if") else {
         return Ok(());
     };
@@ -144,7 +166,7 @@ pub(super) fn check_if(expr: &Dict, info: &SourceInfo, source: &str) -> Result<(
 pub(super) fn desugar(value: &mut Value, key: &str) {
     if !matches!(value, Value::Dict(_)) {
         let inner = std::mem::replace(value, Value::Bool(false));
-        *value = Value::Dict(Dict::from([(key.to_owned(), inner)]));
+        *value = Value::Dict(Dict::from_iter([(key.to_owned(), inner)]));
     }
 }
 
@@ -165,7 +187,11 @@ pub(super) fn check_features(features: Option<&mut Value>, info: &SourceInfo) ->
         let source = "'features' member";
         check_keys(feat, info, source, &["name"], &["if"])?;
         let name = check_name_is_str(feat.get("name"), info, source)?;
-        let source = format!("{source} '{name}'");
+        let source = Subject {
+            what: source,
+            role: "",
+            name,
+        };
         check_name_lower(name, info, &source, false, false)?;
         check_if(feat, info, &source)?;
     }

@@ -6,7 +6,7 @@ use crate::parser::Pragma;
 use crate::source::SourceInfo;
 use crate::value::{Dict, Value};
 
-use super::common::{check_features, check_if, check_keys, desugar, truthy};
+use super::common::{Subject, check_features, check_if, check_keys, desugar, truthy};
 use super::names::{check_name_is_str, check_name_lower};
 use super::types::{
     check_type_implicit, check_type_name, check_type_name_or_array, check_type_name_or_implicit,
@@ -42,7 +42,11 @@ pub(super) fn check_enum(
         let source = "'data' member";
         check_keys(member, info, source, &["name"], &["if", "features"])?;
         let member_name = check_name_is_str(member.get("name"), info, source)?;
-        let source = format!("{source} '{member_name}'");
+        let source = Subject {
+            what: source,
+            role: "",
+            name: member_name,
+        };
         // Values may start with a digit: check them as if prefixed by a letter.
         let hidden;
         let checked = if member_name.starts_with(|c: char| c.is_ascii_digit()) {

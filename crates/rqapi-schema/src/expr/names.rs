@@ -1,5 +1,7 @@
 //! Name rules of QAPI (QEMU's `check_name_*` and `check_defn_name_str`).
 
+use std::fmt;
+
 use crate::error::{Error, Result};
 use crate::parser::Pragma;
 use crate::source::SourceInfo;
@@ -9,7 +11,7 @@ use crate::value::Value;
 pub(super) fn check_name_is_str<'a>(
     name: Option<&'a Value>,
     info: &SourceInfo,
-    source: &str,
+    source: &(impl fmt::Display + ?Sized),
 ) -> Result<&'a str> {
     match name {
         Some(Value::Str(s)) => Ok(s),
@@ -50,28 +52,33 @@ fn valid_name_stem(name: &str) -> Option<&str> {
     is_stem(rest).then_some(rest)
 }
 
-/// QEMU's `c_name(name, protect=False)`: every character other than ASCII
-/// letters, digits and `_` becomes `_`.
-pub(super) fn c_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+/// The characters of QEMU's `c_name(name, protect=False)`: every
+/// character other than ASCII letters, digits and `_` becomes `_`.
+/// An iterator, so that prefix tests allocate nothing.
+pub(super) fn c_name_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            c
+        } else {
+            '_'
+        }
+    })
+}
+
+/// Whether `c_name(name)` starts with `prefix`.
+pub(super) fn c_name_starts_with(name: &str, prefix: &str) -> bool {
+    let n = prefix.chars().count();
+    c_name_chars(name).take(n).eq(prefix.chars())
 }
 
 /// A valid QAPI name, not in the reserved `q_` namespace; returns the stem.
 pub(super) fn check_name_str<'a>(
     name: &'a str,
     info: &SourceInfo,
-    source: &str,
+    source: &(impl fmt::Display + ?Sized),
 ) -> Result<&'a str> {
     match valid_name_stem(name) {
-        Some(stem) if !c_name(name).starts_with("q_") => Ok(stem),
+        Some(stem) if !c_name_starts_with(name, "q_") => Ok(stem),
         _ => Err(Error::sem(info, format!("{source} has an invalid name"))),
     }
 }
@@ -93,7 +100,7 @@ pub(super) fn check_name_upper(name: &str, info: &SourceInfo, source: &str) -> R
 pub(super) fn check_name_lower(
     name: &str,
     info: &SourceInfo,
-    source: &str,
+    source: &(impl fmt::Display + ?Sized),
     permit_upper: bool,
     permit_underscore: bool,
 ) -> Result<()> {
@@ -178,7 +185,12 @@ mod tests {
 
     #[test]
     fn c_name_maps_punctuation() {
+        let c_name = |name| c_name_chars(name).collect::<String>();
         assert_eq!(c_name("__a.b-c"), "__a_b_c");
         assert_eq!(c_name("q-x"), "q_x");
+        assert!(c_name_starts_with("q-x", "q_"));
+        assert!(c_name_starts_with("has.x", "has_"));
+        assert!(!c_name_starts_with("ha", "has_"));
+        assert!(!c_name_starts_with("hasx", "has_"));
     }
 }

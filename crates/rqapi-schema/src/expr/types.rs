@@ -1,12 +1,14 @@
 //! Type references and implicit (anonymous) struct types.
 
+use std::fmt;
+
 use crate::error::{Error, Result};
 use crate::parser::Pragma;
 use crate::source::SourceInfo;
 use crate::value::Value;
 
-use super::common::{check_features, check_if, check_keys, desugar};
-use super::names::{c_name, check_name_lower};
+use super::common::{Subject, check_features, check_if, check_keys, desugar};
+use super::names::{c_name_chars, c_name_starts_with, check_name_lower};
 
 /// QEMU's `normalize_members`: in an object of members, every value that
 /// is not an object becomes `{"type": VALUE}`. Anything else is left alone.
@@ -34,7 +36,7 @@ pub(super) fn check_type_name(
 pub(super) fn check_type_name_or_array(
     value: Option<&Value>,
     info: &SourceInfo,
-    source: &str,
+    source: &(impl fmt::Display + ?Sized),
 ) -> Result<()> {
     match value {
         None | Some(Value::Str(_)) => Ok(()),
@@ -75,11 +77,14 @@ pub(super) fn check_type_implicit(
     let permissive =
         parent_name.is_some_and(|p| pragma.member_name_exceptions.iter().any(|n| n == p));
     for (key, arg) in members.iter_mut() {
-        let key_source = format!("{source} member '{key}'");
+        let key_source = Subject {
+            what: source,
+            role: " member",
+            name: key,
+        };
         let name = key.strip_prefix('*').unwrap_or(key);
         check_name_lower(name, info, &key_source, permissive, permissive)?;
-        let c = c_name(name);
-        if c == "u" || c.starts_with("has_") {
+        if c_name_chars(name).eq("u".chars()) || c_name_starts_with(name, "has_") {
             return Err(Error::sem(info, format!("{key_source} uses reserved name")));
         }
         // Callers normalise first; this keeps the shape guaranteed anyway.

@@ -12,32 +12,33 @@ use crate::error::Result;
 
 const MAX_DOC_LINE: usize = 70;
 
-impl Lexer {
+impl<'s> Lexer<'s> {
     /// The current comment line without `# `, or `None` at the closing `##`.
-    fn doc_line(&mut self) -> Result<Option<String>> {
+    fn doc_line(&mut self) -> Result<Option<&'s str>> {
         if self.tok != Some('#') {
             return Err(self.error("documentation comment must end with '##'"));
         }
-        if self.val_str.starts_with("##") {
-            if self.val_str != "##" {
+        let comment = self.comment();
+        if comment.starts_with("##") {
+            if comment != "##" {
                 return Err(self.error("junk after '##' at end of documentation comment"));
             }
             self.literal_mode = false;
             return Ok(None);
         }
-        if self.val_str == "#" {
-            return Ok(Some(String::new()));
+        if comment == "#" {
+            return Ok(Some(""));
         }
-        if !self.val_str[1..].starts_with(' ') {
+        if !comment[1..].starts_with(' ') {
             return Err(self.error("missing space after #"));
         }
-        let line = self.val_str[2..].trim_end_matches(py_isspace).to_owned();
+        let line = comment[2..].trim_end_matches(py_isspace);
 
-        if opens_literal_block(&line) {
+        if opens_literal_block(line) {
             self.literal_mode = true;
             self.literal_mode_indent = 0;
         } else if self.literal_mode && !line.is_empty() {
-            let indent = indent_of(&line);
+            let indent = indent_of(line);
             if self.literal_mode_indent == 0 {
                 self.literal_mode_indent = indent;
             } else if indent < self.literal_mode_indent {
@@ -46,7 +47,7 @@ impl Lexer {
             }
         }
         if !self.literal_mode && self.doc_style == DocStyle::Strict {
-            self.validate_doc_line_format(&line)?;
+            self.validate_doc_line_format(line)?;
         }
         Ok(Some(line))
     }
@@ -54,13 +55,19 @@ impl Lexer {
     /// QEMU's style rules: at most 70 columns (URLs excepted), and two
     /// spaces between sentences.
     fn validate_doc_line_format(&mut self, line: &str) -> Result<()> {
-        if line.chars().count() + 2 > MAX_DOC_LINE && !is_url_line(line) {
+        // Characters never outnumber bytes: count them only when it matters.
+        if line.len() + 2 > MAX_DOC_LINE
+            && line.chars().count() + 2 > MAX_DOC_LINE
+            && !is_url_line(line)
+        {
             return Err(self.error("documentation line longer than 70 characters"));
         }
-        if let Some(idx) = single_space_after_sentence(line) {
-            // Point at the offending space, counted from the line start
-            // as QEMU does (even when the comment is indented).
-            self.pos = self.line_pos + 2 + idx + 1;
+        if let Some(offset) = single_space_after_sentence(line) {
+            // Point at the offending space, counted in characters from
+            // the line start as QEMU does (even when the comment is
+            // indented).
+            let idx = line[..offset].chars().count();
+            self.pos = self.advance_chars(self.line_pos, 2 + idx + 1);
             return Err(self.error(
                 "Use two spaces between sentences\n\
                  If this not the end of a sentence, please report a bug.",
@@ -77,37 +84,37 @@ impl Lexer {
             .filter(|(name, _)| self.doc_style == DocStyle::Strict || !name.contains(py_isspace))
     }
 
-    fn next_doc_line(&mut self) -> Result<Option<String>> {
+    fn next_doc_line(&mut self) -> Result<Option<&'s str>> {
         self.accept(false)?;
         self.doc_line()
     }
 
     /// The rest of an indented section (QEMU's `get_doc_indented`);
     /// returns the first line that is not part of it.
-    fn doc_indented(&mut self, doc: &mut Doc) -> Result<Option<String>> {
+    fn doc_indented(&mut self, doc: &mut Doc) -> Result<Option<&'s str>> {
         let mut line = self.next_doc_line()?;
-        while line.as_deref() == Some("") {
+        while line == Some("") {
             doc.append_line("");
             line = self.next_doc_line()?;
         }
         let Some(first) = line else {
             return Ok(None);
         };
-        let indent = indent_of(&first);
+        let indent = indent_of(first);
         if indent == 0 {
             return Ok(Some(first));
         }
-        doc.append_line(&first);
+        doc.append_line(first);
         // QEMU sets this after every line, blank or not; kept as is.
         let mut prev_line_blank = false;
         loop {
             let Some(line) = self.next_doc_line()? else {
                 return Ok(None);
             };
-            if self.at_name_colon(&line).is_some() {
+            if self.at_name_colon(line).is_some() {
                 return Ok(Some(line));
             }
-            if !line.is_empty() && indent_of(&line) < indent {
+            if !line.is_empty() && indent_of(line) < indent {
                 if prev_line_blank {
                     return Ok(Some(line));
                 }
@@ -115,16 +122,16 @@ impl Lexer {
                     "unexpected de-indent (expected at least {indent} spaces)"
                 )));
             }
-            doc.append_line(&line);
+            doc.append_line(line);
             prev_line_blank = true;
         }
     }
 
     /// Lines up to a blank line or the end (QEMU's `get_doc_paragraph`).
-    fn doc_paragraph(&mut self, doc: &mut Doc) -> Result<Option<String>> {
+    fn doc_paragraph(&mut self, doc: &mut Doc) -> Result<Option<&'s str>> {
         loop {
             let line = self.next_doc_line()?;
-            match line.as_deref() {
+            match line {
                 None | Some("") => return Ok(line),
                 Some(text) => doc.append_line(text),
             }
@@ -135,11 +142,11 @@ impl Lexer {
     fn doc_descriptions(
         &mut self,
         doc: &mut Doc,
-        mut line: Option<String>,
+        mut line: Option<&'s str>,
         features: bool,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<&'s str>> {
         while let Some(current) = line {
-            let Some((name, end)) = self.at_name_colon(&current) else {
+            let Some((name, end)) = self.at_name_colon(current) else {
                 return Ok(Some(current));
             };
             if features {
@@ -158,14 +165,14 @@ impl Lexer {
 
     /// Reads a whole doc comment block; the current token is its `##`.
     pub(crate) fn read_doc(&mut self) -> Result<Doc> {
-        if self.val_str != "##" {
+        if self.comment() != "##" {
             return Err(self.error("junk after '##' at start of documentation comment"));
         }
         let info = self.info.clone();
         let first = self.next_doc_line()?;
         let mut doc = match first {
             Some(symbol_line) if symbol_line.starts_with('@') => {
-                self.read_definition_doc(info, &symbol_line)?
+                self.read_definition_doc(info, symbol_line)?
             }
             line => self.read_freeform_doc(info, line)?,
         };
@@ -177,18 +184,18 @@ impl Lexer {
     fn read_freeform_doc(
         &mut self,
         info: crate::source::SourceInfo,
-        mut line: Option<String>,
+        mut line: Option<&'s str>,
     ) -> Result<Doc> {
         let mut doc = Doc::new(info, None);
         doc.set_style(self.doc_style);
         doc.ensure_untagged_section(&self.info);
         while let Some(text) = line {
-            if let Some((name, _)) = self.at_name_colon(&text) {
+            if let Some((name, _)) = self.at_name_colon(text) {
                 return Err(
                     self.error(format!("'@{name}:' not allowed in free-form documentation"))
                 );
             }
-            doc.append_line(&text);
+            doc.append_line(text);
             line = self.next_doc_line()?;
         }
         Ok(doc)
@@ -213,7 +220,7 @@ impl Lexer {
         let mut line = self.next_doc_line()?;
         let mut no_more_args = false;
         loop {
-            while line.as_deref() == Some("") {
+            while line == Some("") {
                 line = self.next_doc_line()?;
             }
             let Some(current) = line else {
@@ -224,7 +231,7 @@ impl Lexer {
                     return Err(self.error("duplicated 'Features:' line"));
                 }
                 line = self.next_doc_line()?;
-                while line.as_deref() == Some("") {
+                while line == Some("") {
                     line = self.next_doc_line()?;
                 }
                 line = self.doc_descriptions(&mut doc, line, true)?;
@@ -232,13 +239,13 @@ impl Lexer {
                     return Err(self.error("feature descriptions expected"));
                 }
                 no_more_args = true;
-            } else if let Some((name, _)) = self.at_name_colon(&current) {
+            } else if let Some((name, _)) = self.at_name_colon(current) {
                 if no_more_args {
                     return Err(self.error(format!("description of '@{name}:' follows a section")));
                 }
                 line = self.doc_descriptions(&mut doc, Some(current), false)?;
                 no_more_args = true;
-            } else if let Some((kind, end)) = self.section_heading(&current)? {
+            } else if let Some((kind, end)) = self.section_heading(current)? {
                 doc.new_tagged_section(&self.info, kind)?;
                 let text = &current[end..];
                 if !text.is_empty() {
@@ -248,7 +255,7 @@ impl Lexer {
                 no_more_args = true;
             } else {
                 doc.ensure_untagged_section(&self.info);
-                doc.append_line(&current);
+                doc.append_line(current);
                 line = self.doc_paragraph(&mut doc)?;
             }
         }

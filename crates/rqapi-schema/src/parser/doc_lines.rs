@@ -70,45 +70,43 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-fn starts_sentence(c: Option<&char>) -> bool {
-    matches!(c, Some(&c) if c.is_ascii_uppercase() || c.is_ascii_digit() || c == '(')
+fn starts_sentence(b: Option<&u8>) -> bool {
+    matches!(b, Some(&b) if b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'(')
 }
 
 /// Scans like `re.finditer(r'(\be\.g\.|^ *\d\.|([.!?])) [A-Z0-9(]', line)`
-/// and returns the char index of the first `[.!?]` that ends a sentence
+/// and returns the byte offset of the first `[.!?]` that ends a sentence
 /// followed by a single space. Matches of "e.g." and of a leading list
 /// number consume their text without being reported, as in QEMU.
+///
+/// Works on bytes: every character the pattern names is ASCII, and the
+/// bytes of other characters never equal an ASCII one.
 pub(crate) fn single_space_after_sentence(line: &str) -> Option<usize> {
-    let chars: Vec<char> = line.chars().collect();
-    let at = |i: usize| chars.get(i);
-    let followed_by_sentence = |i: usize| at(i) == Some(&' ') && starts_sentence(at(i + 1));
+    let bytes = line.as_bytes();
+    let at = |i: usize| bytes.get(i);
+    let followed_by_sentence = |i: usize| at(i) == Some(&b' ') && starts_sentence(at(i + 1));
+    // Alternative 2: `^ *\d\.` (only at the very start).
+    let spaces = bytes.iter().take_while(|&&b| b == b' ').count();
     let mut pos = 0;
-    while pos < chars.len() {
-        // Alternative 1: `\be\.g\.`
-        let eg = chars[pos..].starts_with(&['e', '.', 'g', '.'])
-            && (pos == 0 || !is_word_char(chars[pos - 1]))
-            && followed_by_sentence(pos + 4);
-        if eg {
-            pos += 6;
-            continue;
-        }
-        // Alternative 2: `^ *\d\.` (only at the very start).
-        if pos == 0 {
-            let mut i = 0;
-            while at(i) == Some(&' ') {
-                i += 1;
-            }
-            if at(i).is_some_and(|c| c.is_ascii_digit())
-                && at(i + 1) == Some(&'.')
-                && followed_by_sentence(i + 2)
+    if at(spaces).is_some_and(u8::is_ascii_digit)
+        && at(spaces + 1) == Some(&b'.')
+        && followed_by_sentence(spaces + 2)
+    {
+        pos = spaces + 4;
+    }
+    while pos < bytes.len() {
+        match bytes[pos] {
+            // Alternative 1: `\be\.g\.`
+            b'e' if bytes[pos..].starts_with(b"e.g.")
+                && !line[..pos].chars().next_back().is_some_and(is_word_char)
+                && followed_by_sentence(pos + 4) =>
             {
-                pos = i + 4;
+                pos += 6;
                 continue;
             }
-        }
-        // Alternative 3: `([.!?])`, the one reported.
-        if matches!(chars[pos], '.' | '!' | '?') && followed_by_sentence(pos + 1) {
-            return Some(pos);
+            // Alternative 3: `([.!?])`, the one reported.
+            b'.' | b'!' | b'?' if followed_by_sentence(pos + 1) => return Some(pos),
+            _ => {}
         }
         pos += 1;
     }
@@ -167,5 +165,9 @@ mod tests {
         assert_eq!(single_space_after_sentence("Why? (Because)"), Some(3));
         assert_eq!(single_space_after_sentence("v1.2 is lower. a"), None);
         assert_eq!(single_space_after_sentence("thee.g. X"), Some(6));
+        // Byte offsets; a word character before "e.g." may be non-ASCII.
+        assert_eq!(single_space_after_sentence("Voilà. Two"), Some(6));
+        assert_eq!(single_space_after_sentence("àe.g. X"), Some(5));
+        assert_eq!(single_space_after_sentence("à e.g. X"), None);
     }
 }

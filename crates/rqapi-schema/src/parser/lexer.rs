@@ -1,26 +1,28 @@
 //! Tokens and values of QAPI's JSON dialect (QEMU's `accept`,
 //! `get_members`, `get_values`, `get_expr`).
 //!
-//! The source is held as `char`s because QEMU counts positions and
-//! columns in code points; this also makes every slice boundary-safe.
+//! The lexer works on the UTF-8 bytes of the source: every token and
+//! every character a rule looks at is ASCII, so byte positions of tokens
+//! are always character boundaries. QEMU counts columns in code points;
+//! [`Lexer::column`] converts when (and only when) an error needs one.
 
 use crate::error::{Error, Result};
 use crate::source::SourceInfo;
 
 /// Lexer state of one file, mirroring QEMU's parser attributes.
 #[derive(Debug)]
-pub(crate) struct Lexer {
-    pub(crate) src: Vec<char>,
+pub(crate) struct Lexer<'s> {
+    pub(crate) src: &'s str,
     pub(crate) info: SourceInfo,
     /// Token kind: one of `{}:,[]`, `'` (string), `t`/`f` (booleans),
-    /// `#` (comment); `None` at end of input.
+    /// `#` (comment, text in [`Lexer::comment`]); `None` at end of input.
     pub(crate) tok: Option<char>,
-    /// Index of the token's first character.
+    /// Byte offset of the token's first character.
     pub(crate) pos: usize,
     pub(crate) cursor: usize,
-    /// Index of the first character of the current line.
+    /// Byte offset of the first character of the current line.
     pub(crate) line_pos: usize,
-    /// String contents or comment text (with its `#`).
+    /// String contents.
     pub(crate) val_str: String,
     pub(crate) val_bool: bool,
     /// Inside a `::` literal block / `.. qmp-example::` of a doc comment,
@@ -36,11 +38,11 @@ pub(crate) fn py_isspace(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-impl Lexer {
+impl<'s> Lexer<'s> {
     /// `text` must end with a newline (the caller guarantees it).
-    pub(crate) fn new(text: &str, info: SourceInfo) -> Self {
+    pub(crate) fn new(text: &'s str, info: SourceInfo) -> Self {
         Lexer {
-            src: text.chars().collect(),
+            src: text,
             info,
             tok: None,
             pos: 0,
@@ -65,7 +67,7 @@ impl Lexer {
         let end = self.pos.min(self.src.len());
         let start = self.line_pos.min(end);
         let mut col: u32 = 1;
-        for &ch in &self.src[start..end] {
+        for ch in self.src[start..end].chars() {
             if ch == '\t' {
                 col = (col + 7) % 8 + 1;
             } else {
@@ -75,58 +77,67 @@ impl Lexer {
         col
     }
 
+    /// The byte offset `n` characters after offset `from`, or the end.
+    pub(crate) fn advance_chars(&self, from: usize, n: usize) -> usize {
+        self.src[from..]
+            .char_indices()
+            .nth(n)
+            .map_or(self.src.len(), |(off, _)| from + off)
+    }
+
+    /// The text of the current `#` token, `#` included.
+    pub(crate) fn comment(&self) -> &'s str {
+        &self.src[self.pos..self.cursor]
+    }
+
+    /// The character at byte offset `i`, a char boundary.
     fn char_at(&self, i: usize) -> char {
         // The text ends with '\n', which stops every scan before the end;
         // a NUL past it can only end up in an error.
-        self.src.get(i).copied().unwrap_or('\0')
-    }
-
-    fn starts_with_at(&self, word: &str, at: usize) -> bool {
-        (at..)
-            .zip(word.chars())
-            .all(|(i, w)| self.src.get(i) == Some(&w))
+        self.src
+            .get(i..)
+            .and_then(|rest| rest.chars().next())
+            .unwrap_or('\0')
     }
 
     /// Reads the next token. With `skip_comment` false, comments are
     /// returned as `#` tokens; a `##` comment always is.
     pub(crate) fn accept(&mut self, mut skip_comment: bool) -> Result<()> {
+        let bytes = self.src.as_bytes();
         loop {
-            if self.cursor >= self.src.len() {
+            let Some(&byte) = bytes.get(self.cursor) else {
                 self.tok = None;
                 return Ok(());
-            }
-            let ch = self.src[self.cursor];
-            self.tok = Some(ch);
+            };
+            self.tok = Some(char::from(byte));
             self.pos = self.cursor;
             self.cursor += 1;
             self.val_str.clear();
-            match ch {
-                '#' => {
-                    if self.char_at(self.cursor) == '#' {
+            match byte {
+                b'#' => {
+                    if bytes.get(self.cursor) == Some(&b'#') {
                         skip_comment = false;
                     }
                     self.cursor = self.src[self.cursor..]
-                        .iter()
-                        .position(|&c| c == '\n')
+                        .find('\n')
                         .map_or(self.src.len(), |off| self.cursor + off);
                     if !skip_comment {
-                        self.val_str = self.src[self.pos..self.cursor].iter().collect();
                         return Ok(());
                     }
                 }
-                '{' | '}' | ':' | ',' | '[' | ']' => return Ok(()),
-                '\'' => return self.lex_string(),
-                _ if self.starts_with_at("true", self.pos) => {
+                b'{' | b'}' | b':' | b',' | b'[' | b']' => return Ok(()),
+                b'\'' => return self.lex_string(),
+                b't' if self.src[self.pos..].starts_with("true") => {
                     self.val_bool = true;
                     self.cursor += 3;
                     return Ok(());
                 }
-                _ if self.starts_with_at("false", self.pos) => {
+                b'f' if self.src[self.pos..].starts_with("false") => {
                     self.val_bool = false;
                     self.cursor += 4;
                     return Ok(());
                 }
-                '\n' => {
+                b'\n' => {
                     if self.cursor == self.src.len() {
                         self.tok = None;
                         return Ok(());
@@ -134,12 +145,18 @@ impl Lexer {
                     self.info.line += 1;
                     self.line_pos = self.cursor;
                 }
-                c if py_isspace(c) => {}
+                b' ' | b'\t' => {}
                 _ => {
+                    let ch = self.char_at(self.pos);
+                    self.tok = Some(ch);
+                    if py_isspace(ch) {
+                        self.cursor = self.pos + ch.len_utf8();
+                        continue;
+                    }
                     // Show up to the next structural, blank or quote char.
                     let stray: String = self.src[self.pos..]
-                        .iter()
-                        .take_while(|&&c| !"[]{}:,'".contains(c) && !py_isspace(c))
+                        .chars()
+                        .take_while(|&c| !"[]{}:,'".contains(c) && !py_isspace(c))
                         .collect();
                     return Err(self.error(format!("stray '{stray}'")));
                 }
@@ -148,11 +165,22 @@ impl Lexer {
     }
 
     fn lex_string(&mut self) -> Result<()> {
+        // Fast path: printable ASCII without escapes up to the closing quote.
+        let start = self.cursor;
+        let bytes = &self.src.as_bytes()[start..];
+        let plain = bytes
+            .iter()
+            .position(|&b| !(b' '..=b'~').contains(&b) || b == b'\\' || b == b'\'');
+        if let Some(len) = plain.filter(|&len| bytes[len] == b'\'') {
+            self.val_str.push_str(&self.src[start..start + len]);
+            self.cursor = start + len + 1;
+            return Ok(());
+        }
         let mut string = String::new();
         let mut esc = false;
         loop {
             let ch = self.char_at(self.cursor);
-            self.cursor += 1;
+            self.cursor += ch.len_utf8();
             if ch == '\n' || self.cursor > self.src.len() {
                 return Err(self.error("missing terminating \"'\""));
             }

@@ -17,7 +17,7 @@ enum Open {
     Dict(Dict, String),
 }
 
-impl Lexer {
+impl Lexer<'_> {
     /// Reads the key of an object member and its `:`; the current token
     /// is the key string.
     fn member_key(&mut self, dict: &Dict) -> Result<String> {
@@ -48,14 +48,14 @@ impl Lexer {
                         ('{', Some('}')) | ('[', Some(']')) => {
                             self.accept(true)?;
                             if bracket == '{' {
-                                Value::Dict(Dict::new())
+                                Value::Dict(Dict::default())
                             } else {
                                 Value::List(Vec::new())
                             }
                         }
                         ('{', Some('\'')) => {
-                            let key = self.member_key(&Dict::new())?;
-                            open.push(Open::Dict(Dict::new(), key));
+                            let key = self.member_key(&Dict::default())?;
+                            open.push(Open::Dict(Dict::default(), key));
                             continue;
                         }
                         ('{', _) => return Err(self.error("expected string or '}'")),

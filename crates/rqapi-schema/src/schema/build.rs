@@ -1,10 +1,6 @@
 //! Turning checked expressions into unresolved entities (QEMU's
 //! `QAPISchema._def_*` methods), including the implicit types.
 
-use std::collections::HashMap;
-
-use indexmap::IndexMap;
-
 use super::ifcond::IfCond;
 use super::model::{
     AlternateType, ArrayType, Branches, Builtin, Command, Entity, EntityId, EntityKind, EnumMember,
@@ -13,6 +9,7 @@ use super::model::{
 use super::module_name::{dirname, module_name};
 use crate::doc::Doc;
 use crate::error::{Error, Result};
+use crate::hash::{HashMap, IndexMap};
 use crate::parser::{DocId, ParsedExpr, ParsedSchema, Pragma};
 use crate::source::SourceInfo;
 use crate::value::{Dict, Value};
@@ -35,6 +32,9 @@ pub(super) struct Builder {
     pub order: Vec<Placed>,
     pub modules: Vec<Module>,
     module_ids: HashMap<String, ModuleId>,
+    /// Memo of [`Builder::module_by_fname`]: a module name takes path
+    /// arithmetic and a `getcwd`, and entities are many, files few.
+    file_modules: HashMap<String, ModuleId>,
     pub docs: Vec<Doc>,
     pub pragma: Pragma,
     pub features: IndexMap<String, Feature>,
@@ -62,7 +62,7 @@ fn get_dict<'a>(value: &'a Value, info: &SourceInfo) -> Result<&'a Dict> {
 
 impl Builder {
     pub fn new(fname: &str, parsed: ParsedSchema) -> Result<Self> {
-        let mut features = IndexMap::new();
+        let mut features = IndexMap::default();
         for name in Feature::SPECIAL_NAMES {
             features.insert(
                 name.to_owned(),
@@ -79,10 +79,11 @@ impl Builder {
             schema_dir: dirname(fname).to_owned(),
             exprs: parsed.exprs,
             entities: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
             order: Vec::new(),
             modules: Vec::new(),
-            module_ids: HashMap::new(),
+            module_ids: HashMap::default(),
+            file_modules: HashMap::default(),
             docs: parsed.docs,
             pragma: parsed.pragma,
             features,
@@ -108,13 +109,21 @@ impl Builder {
     }
 
     /// The module of file `fname` (`None`: built-in), which must exist.
-    pub fn module_by_fname(&self, fname: Option<&str>) -> ModuleId {
-        let name = match fname {
-            Some(f) => module_name(f, &self.schema_dir),
-            None => Module::BUILTIN_NAME.to_owned(),
+    pub fn module_by_fname(&mut self, fname: Option<&str>) -> ModuleId {
+        let Some(fname) = fname else {
+            return self.module_id(Module::BUILTIN_NAME);
         };
+        if let Some(&id) = self.file_modules.get(fname) {
+            return id;
+        }
+        let id = self.module_id(&module_name(fname, &self.schema_dir));
+        self.file_modules.insert(fname.to_owned(), id);
+        id
+    }
+
+    fn module_id(&self, name: &str) -> ModuleId {
         // Every file the parser read was met as main file or include.
-        self.module_ids.get(&name).copied().unwrap_or(ModuleId(0))
+        self.module_ids.get(name).copied().unwrap_or(ModuleId(0))
     }
 
     pub fn lookup(&self, name: &str) -> Option<EntityId> {
@@ -396,7 +405,8 @@ impl Builder {
             "enum" => self.enum_kind(expr, info, name)?,
             "struct" => {
                 let data = data.and_then(Value::as_dict);
-                let local_members = self.make_members(data.unwrap_or(&Dict::new()), info, name)?;
+                let local_members =
+                    self.make_members(data.unwrap_or(&Dict::default()), info, name)?;
                 EntityKind::Object(ObjectType {
                     base_name: expr.get("base").and_then(Value::as_str).map(str::to_owned),
                     base: None,

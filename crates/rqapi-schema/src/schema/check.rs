@@ -2,9 +2,9 @@
 //! type names) and connected to its doc in definition order, then entities
 //! are placed in modules and the doc blocks checked.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
-use indexmap::IndexMap;
+use indexmap::map::Entry;
 
 use super::Schema;
 use super::build::{Builder, Placed};
@@ -13,6 +13,7 @@ use super::model::{
 };
 use crate::common::c_name;
 use crate::error::{Error, Result};
+use crate::hash::{HashMap, IndexMap};
 use crate::source::SourceInfo;
 
 mod doc;
@@ -52,28 +53,29 @@ pub(super) fn check_clash(
     info: Option<&SourceInfo>,
     seen: &mut SeenMap,
 ) -> Result<()> {
-    let cname = c_name(name, true);
-    if let Some(other) = seen.get(&cname) {
-        let msg = format!(
-            "{} collides with {}",
-            describe_member(role, name, defined_in, info),
-            describe_member(other.role, &other.name, &other.defined_in, info)
-        );
-        return Err(err_at(info, msg));
+    match seen.entry(c_name(name, true)) {
+        Entry::Occupied(other) => {
+            let other = other.get();
+            let msg = format!(
+                "{} collides with {}",
+                describe_member(role, name, defined_in, info),
+                describe_member(other.role, &other.name, &other.defined_in, info)
+            );
+            Err(err_at(info, msg))
+        }
+        Entry::Vacant(slot) => {
+            slot.insert(Seen {
+                role,
+                name: name.to_owned(),
+                defined_in: defined_in.to_owned(),
+            });
+            Ok(())
+        }
     }
-    seen.insert(
-        cname,
-        Seen {
-            role,
-            name: name.to_owned(),
-            defined_in: defined_in.to_owned(),
-        },
-    );
-    Ok(())
 }
 
 pub(super) fn check_feature_clash(features: &[Feature], info: Option<&SourceInfo>) -> Result<()> {
-    let mut seen = SeenMap::new();
+    let mut seen = SeenMap::default();
     for f in features {
         check_clash(Role::Feature, &f.name, &f.defined_in, info, &mut seen)?;
     }
@@ -95,7 +97,7 @@ impl Builder {
     pub fn check(self) -> Result<Schema> {
         let mut c = Checker {
             b: self,
-            progress: HashMap::new(),
+            progress: HashMap::default(),
         };
         let defs: Vec<EntityId> =
             c.b.order
@@ -141,7 +143,8 @@ impl Builder {
                             .and_then(|e| e.info.as_ref()),
                         _ => entity.info.as_ref(),
                     };
-                    let module = self.module_by_fname(info.map(|i| &*i.fname));
+                    let fname = info.map(|i| Arc::clone(&i.fname));
+                    let module = self.module_by_fname(fname.as_deref());
                     self.entities[id.index()].module = module;
                     self.modules[module.index()]
                         .items
@@ -179,9 +182,19 @@ impl Checker {
         info: Option<&SourceInfo>,
         what: &str,
     ) -> Result<EntityId> {
+        self.resolve_type_with(name, info, || what.to_owned())
+    }
+
+    /// [`Self::resolve_type`] with the description made only for errors.
+    pub fn resolve_type_with(
+        &self,
+        name: &str,
+        info: Option<&SourceInfo>,
+        what: impl FnOnce() -> String,
+    ) -> Result<EntityId> {
         self.b
             .lookup_type(name)
-            .ok_or_else(|| err_at(info, format!("{what} uses unknown type '{name}'")))
+            .ok_or_else(|| err_at(info, format!("{} uses unknown type '{name}'", what())))
     }
 
     pub fn entity(&self, id: EntityId) -> &super::model::Entity {

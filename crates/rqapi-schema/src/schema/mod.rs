@@ -31,7 +31,6 @@ mod model;
 mod module_name;
 mod visit;
 
-use std::collections::HashMap;
 use std::ops::Index;
 
 pub use ifcond::{Cond, IfCond};
@@ -45,6 +44,7 @@ pub use visit::SchemaVisitor;
 
 use crate::doc::Doc;
 use crate::error::Result;
+use crate::hash::HashMap;
 use crate::parser::{DocId, ParsedSchema, Pragma};
 
 /// A checked QAPI schema.

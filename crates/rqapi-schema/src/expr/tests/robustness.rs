@@ -37,7 +37,7 @@ fn defn_is_set_on_checked_expressions() {
 fn deeply_nested_condition_does_not_overflow() {
     let mut cond = Value::Str("A".into());
     for _ in 0..200_000 {
-        cond = Value::Dict(Dict::from([("not".to_owned(), cond)]));
+        cond = Value::Dict(Dict::from_iter([("not".to_owned(), cond)]));
     }
     let mut s = schema(&json!([{"struct": "Foo", "data": {}}]), Pragma::default());
     s.exprs[0].expr.insert("if".into(), cond);
@@ -107,7 +107,7 @@ proptest! {
             parsed.info.line = i as u32 + 1;
             parsed.expr = match e {
                 Value::Dict(d) => d,
-                other => Dict::from([("struct".to_owned(), other)]),
+                other => Dict::from_iter([("struct".to_owned(), other)]),
             };
             s.exprs.push(parsed);
         }

@@ -32,7 +32,7 @@ impl Checker {
     fn check_enum(&mut self, id: EntityId) -> Result<()> {
         self.check_type_features(id)?;
         let e = self.entity(id);
-        let mut seen = SeenMap::new();
+        let mut seen = SeenMap::default();
         for m in e
             .as_enum()
             .map(|en| en.members.as_slice())
@@ -68,14 +68,14 @@ impl Checker {
 
     /// QEMU's `QAPISchemaObjectTypeMember.check`: resolves the type.
     fn check_member(&self, m: &mut ObjectMember, role: Role) -> Result<()> {
-        let what = describe_member(role, &m.name, &m.defined_in, Some(&m.info));
-        m.ty = self.resolve_type(&m.type_name, Some(&m.info), &what)?;
+        m.ty = self.resolve_type_with(&m.type_name, Some(&m.info), || {
+            describe_member(role, &m.name, &m.defined_in, Some(&m.info))
+        })?;
         check_feature_clash(&m.features, Some(&m.info))
     }
 
     fn check_variant(&self, v: &mut Variant) -> Result<()> {
-        let what = v.describe(Some(&v.info));
-        v.ty = self.resolve_type(&v.type_name, Some(&v.info), &what)?;
+        v.ty = self.resolve_type_with(&v.type_name, Some(&v.info), || v.describe(Some(&v.info)))?;
         Ok(())
     }
 
@@ -93,15 +93,20 @@ impl Checker {
         }
         self.check_type_features(id)?;
         self.progress.insert(id, Progress::InProgress);
-        let e = self.entity(id);
+        let e = &mut self.b.entities[id.index()];
         let info = e.info.clone();
-        let Some(obj) = e.as_object().cloned() else {
+        let EntityKind::Object(obj) = &mut e.kind else {
             return Ok(());
         };
-        let mut seen = SeenMap::new();
+        // No other check reads an object's local members: move them out
+        // while checking instead of cloning (the rest is small).
+        let mut local_members = std::mem::take(&mut obj.local_members);
+        let base_name = obj.base_name.clone();
+        let mut branches = obj.branches.clone();
+        let mut seen = SeenMap::default();
         let mut members = Vec::new();
         let mut base = None;
-        if let Some(base_name) = &obj.base_name {
+        if let Some(base_name) = &base_name {
             let base_id = self.resolve_type(base_name, info.as_ref(), "'base'")?;
             let b = self.entity(base_id);
             if b.as_object().is_none_or(|o| o.is_union()) {
@@ -118,18 +123,16 @@ impl Checker {
             );
             base = Some(base_id);
         }
-        let mut local_members = obj.local_members;
         for m in &mut local_members {
             self.check_member(m, Role::Member)?;
             let (role, name, defined_in) = member_seen(m);
             check_clash(role, name, defined_in, info.as_ref(), &mut seen)?;
         }
         members.extend(local_members.iter().cloned());
-        let mut branches = obj.branches;
         if let Some(br) = &mut branches {
             self.check_branches(br, &members, &seen)?;
             for v in &br.variants {
-                self.object_check_clash(v.ty, info.as_ref(), &mut seen.clone())?;
+                self.object_check_clash_branch(v.ty, info.as_ref(), &mut seen)?;
             }
         }
         if let EntityKind::Object(o) = &mut self.b.entities[id.index()].kind {
@@ -158,9 +161,23 @@ impl Checker {
         }
         if let Some(br) = &obj.branches {
             for v in &br.variants {
-                self.object_check_clash(v.ty, info, &mut seen.clone())?;
+                self.object_check_clash_branch(v.ty, info, seen)?;
             }
         }
+        Ok(())
+    }
+
+    /// [`Self::object_check_clash`] against a copy of `seen` (branches do
+    /// not clash with each other): what it adds is dropped again.
+    fn object_check_clash_branch(
+        &self,
+        id: EntityId,
+        info: Option<&SourceInfo>,
+        seen: &mut SeenMap,
+    ) -> Result<()> {
+        let len = seen.len();
+        self.object_check_clash(id, info, seen)?;
+        seen.truncate(len);
         Ok(())
     }
 
@@ -256,7 +273,7 @@ impl Checker {
         for v in &mut alt.variants {
             self.check_variant(v)?;
         }
-        let mut seen = SeenMap::new();
+        let mut seen = SeenMap::default();
         let mut types_seen: Vec<(&'static str, String)> = Vec::new();
         for v in &alt.variants {
             check_clash(

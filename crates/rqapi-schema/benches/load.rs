@@ -1,0 +1,34 @@
+//! How long `load()` (parse, expression checks, model and semantic
+//! checks) takes for QEMU's full schema from the shared corpus. Without
+//! the corpus the benchmark prints a "skipped" line and measures nothing.
+//!
+//!     cargo bench -p rqapi-schema --bench load
+//!
+//! The whole `rqapi check` process (QEMU's Python front end: ~0.55 s in
+//! process, ~0.83 s as a process), from the workspace root:
+//!
+//!     cargo build --release --bin rqapi
+//!     hyperfine -N --warmup 10 \
+//!         'target/release/rqapi check ../shared/qemu-qapi/qapi/qapi-schema.json'
+//!
+//! On a shared, noisy machine the instruction count is the steadier number:
+//!
+//!     valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
+//!         target/release/rqapi check ../shared/qemu-qapi/qapi/qapi-schema.json
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn load_qemu_schema(c: &mut Criterion) {
+    let Some(corpus) = rqapi_testdata::qemu_qapi() else {
+        return;
+    };
+    let path = corpus.join("qapi/qapi-schema.json");
+    let path = path.to_str().expect("corpus path is UTF-8");
+    rqapi_schema::load(path).expect("QEMU's schema loads");
+    c.bench_function("load qemu qapi-schema.json", |b| {
+        b.iter(|| rqapi_schema::load(std::hint::black_box(path)))
+    });
+}
+
+criterion_group!(benches, load_qemu_schema);
+criterion_main!(benches);
