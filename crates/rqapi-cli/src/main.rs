@@ -41,3 +41,9 @@ fn main() -> ExitCode {
         Command::Generate(args) => cmd::generate::run(&args),
     }
 }
+
+// mimalloc: the front end allocates many small strings; measured against
+// glibc malloc on `rqapi check` of QEMU's full schema (see the schema
+// crate's benches/load.rs header).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
