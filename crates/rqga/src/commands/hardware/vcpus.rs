@@ -36,7 +36,8 @@ fn open_dir(root: &FsRoot, shown: &str) -> Result<File, String> {
         .map_err(|e| format!("Could not open '{shown}': {}", io_error_text(&e)))
 }
 
-/// Reads (`vcpu` is `None`) or applies one CPU's state.
+/// Reads (`apply` is `None`) or applies one CPU's state: (online,
+/// can_offline).
 fn transfer(root: &FsRoot, id: i64, apply: Option<bool>) -> Result<(bool, bool), String> {
     let dir = format!("{CPU_DIR}/cpu{id}/");
     let _dirfd = open_dir(root, &dir)?;

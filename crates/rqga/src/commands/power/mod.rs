@@ -78,15 +78,12 @@ pub async fn guest_shutdown(h: &Handlers, mode: Option<String>) -> Result<(), Qm
     blocking(move || ga_run_command(&*runner, &argv, None, "shutdown")).await
 }
 
-/// Runs blocking work (child processes) off the async threads.
+/// Runs a child process off the async threads.
 async fn blocking<F>(work: F) -> Result<(), QmpError>
 where
     F: FnOnce() -> Result<(), String> + Send + 'static,
 {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result.map_err(QmpError::generic),
-        Err(e) => Err(QmpError::generic(format!("internal error: {e}"))),
-    }
+    super::system::blocking(move || work().map_err(QmpError::generic)).await
 }
 
 async fn suspend(h: &Handlers, mode: SuspendMode) -> Result<(), QmpError> {
