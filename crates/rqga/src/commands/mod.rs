@@ -15,6 +15,8 @@ pub mod power;
 pub mod sync;
 pub mod system;
 
+pub use sync::CommandState;
+
 use rqapi_runtime::qmp::QmpError;
 
 use crate::qapi::commands::{COMMANDS, Commands};
@@ -29,7 +31,17 @@ pub fn command_names() -> impl Iterator<Item = &'static str> {
 /// (file handles, exec'd processes and the freeze state survive a client
 /// reconnecting, as in qemu-ga).
 #[derive(Debug, Default)]
-pub struct Handlers {}
+pub struct Handlers {
+    /// Which commands are enabled (allow/block lists, freeze state); the
+    /// server's dispatcher and guest-info both read it.
+    pub command_state: sync::CommandState,
+    /// Program runner and root for shutdown/suspend.
+    pub power: power::PowerState,
+    /// Clock, program runner and root for the system facts.
+    pub system: system::SystemState,
+    /// sysfs root for vCPUs and memory blocks.
+    pub hardware: hardware::HardwareState,
+}
 
 /// The error of a command this build cannot carry out.
 pub(crate) fn unsupported() -> QmpError {
