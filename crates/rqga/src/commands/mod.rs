@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod exec;
 pub mod file;
 pub mod fs;
+pub mod ga_run;
 pub mod hardware;
 pub mod network;
 pub mod power;
@@ -29,7 +30,12 @@ pub fn command_names() -> impl Iterator<Item = &'static str> {
 /// (file handles, exec'd processes and the freeze state survive a client
 /// reconnecting, as in qemu-ga).
 #[derive(Debug, Default)]
-pub struct Handlers {}
+pub struct Handlers {
+    /// fsfreeze state, mount table and sysfs access (commands/fs).
+    pub fs: fs::FsState,
+    /// Password and ssh-key helpers (commands/accounts).
+    pub accounts: accounts::AccountsState,
+}
 
 /// The error of a command this build cannot carry out.
 pub(crate) fn unsupported() -> QmpError {
