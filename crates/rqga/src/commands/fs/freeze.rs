@@ -268,8 +268,8 @@ impl FsState {
                 return;
             }
             log::warning(&format!(
-                "no guest-fsfreeze-thaw within {} s of the freeze: thawing filesystems",
-                timeout.as_secs()
+                "no guest-fsfreeze-thaw within {:?} of the freeze: thawing filesystems",
+                timeout
             ));
             if let Err(e) = state.thaw_locked().await {
                 log::warning(&format!("fsfreeze watchdog: {}", e.desc));
