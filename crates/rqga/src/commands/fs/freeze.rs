@@ -55,6 +55,27 @@ pub struct FsConfig {
     pub sys: SysRoots,
 }
 
+impl FsConfig {
+    /// The settings from the agent's configuration: hook, marker in the
+    /// state directory, watchdog (`fsfreeze-timeout`, seconds, > 0), and
+    /// whether the agent started frozen (a marker was found).
+    pub fn from_config(config: &crate::config::Config, initially_frozen: bool) -> FsConfig {
+        FsConfig {
+            hook: config.fsfreeze_hook.clone().map(PathBuf::from),
+            marker: config
+                .state_dir
+                .as_ref()
+                .map(|d| crate::state::frozen_marker_path(Path::new(d))),
+            watchdog: config
+                .fsfreeze_timeout
+                .filter(|&s| s > 0)
+                .map(|s| Duration::from_secs(s as u64)),
+            initially_frozen,
+            sys: SysRoots::default(),
+        }
+    }
+}
+
 /// Shared state of the filesystem commands.
 #[derive(Debug, Clone)]
 pub struct FsState {

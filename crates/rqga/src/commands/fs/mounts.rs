@@ -94,8 +94,16 @@ fn push_unique(mounts: &mut Vec<FsMount>, mount: FsMount) {
     }
 }
 
-/// One mountinfo line: (major, minor, mount point, type, source), raw.
-fn mountinfo_fields(line: &[u8]) -> Option<(u32, u32, &[u8], &[u8], &[u8])> {
+/// The fields of a mountinfo line qemu-ga uses, still escaped.
+struct MountinfoFields<'a> {
+    major: u32,
+    minor: u32,
+    dir: &'a [u8],
+    devtype: &'a [u8],
+    source: &'a [u8],
+}
+
+fn mountinfo_fields(line: &[u8]) -> Option<MountinfoFields<'_>> {
     let (_, rest) = word(line)?;
     let (_, rest) = word(rest)?;
     let (devno, rest) = word(rest)?;
@@ -114,17 +122,25 @@ fn mountinfo_fields(line: &[u8]) -> Option<(u32, u32, &[u8], &[u8], &[u8])> {
     if rest.is_empty() {
         return None;
     }
-    Some((major, minor, dir, devtype, source))
+    Some(MountinfoFields {
+        major,
+        minor,
+        dir,
+        devtype,
+        source,
+    })
 }
 
 /// Parses `/proc/self/mountinfo`; `stat` looks at a btrfs source.
 pub fn parse_mountinfo(text: &[u8], stat: &dyn Fn(&Path) -> DevLookup) -> Vec<FsMount> {
     let mut mounts = Vec::new();
     for line in text.split_inclusive(|&c| c == b'\n') {
-        let Some((mut major, mut minor, dir, devtype, source)) = mountinfo_fields(line) else {
+        let Some(fields) = mountinfo_fields(line) else {
             continue;
         };
-        let devtype = String::from_utf8_lossy(devtype).into_owned();
+        let (mut major, mut minor, dir, source) =
+            (fields.major, fields.minor, fields.dir, fields.source);
+        let devtype = String::from_utf8_lossy(fields.devtype).into_owned();
         if major == 0 {
             // btrfs reports major 0: use its source device's number.
             if devtype != "btrfs" {
