@@ -154,7 +154,7 @@ unsafe fn ip_address(ifa: &libc::ifaddrs) -> Option<GuestIpAddress> {
                     m.sin6_addr.s6_addr.iter().map(|b| b.count_ones()).sum()
                 };
                 Some(GuestIpAddress {
-                    ip_address: addr.to_string(),
+                    ip_address: super::ipv6_text(addr),
                     ip_address_type: GuestIpAddressType::Ipv6,
                     prefix: i64::from(prefix),
                 })

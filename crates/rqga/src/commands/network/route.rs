@@ -53,7 +53,7 @@ fn ipv6(hex: &str) -> Option<String> {
         }
         *byte = u8::from_str_radix(std::str::from_utf8(&digits).ok()?, 16).ok()?;
     }
-    Some(Ipv6Addr::from(addr).to_string())
+    Some(super::ipv6_text(Ipv6Addr::from(addr)))
 }
 
 fn empty_route(iface: &str, destination: String, version: i64) -> GuestNetworkRoute {
