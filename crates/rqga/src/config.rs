@@ -69,6 +69,10 @@ pub struct Config {
     pub retry_path: bool,
     /// Set when systemd passed us the listening socket (fd 3).
     pub socket_activation: bool,
+    /// rqga extension, `fsfreeze-timeout=SECONDS` in the file: thaw by
+    /// ourselves when the host has not thawed this long after a freeze.
+    /// Unset or 0: wait forever, as qemu-ga does.
+    pub fsfreeze_timeout: Option<i64>,
 }
 
 /// `split_list` in qemu-ga: `g_strsplit(s, ",")` (nothing for an empty
@@ -176,6 +180,12 @@ impl Config {
             // Only ever switches verbosity on, like qemu-ga.
             note(kf.get_boolean(GROUP, "verbose").map(|b| self.verbose |= b));
         }
+        if kf.has_key(GROUP, "fsfreeze-timeout") {
+            note(
+                kf.get_integer(GROUP, "fsfreeze-timeout")
+                    .map(|n| self.fsfreeze_timeout = Some(n)),
+            );
+        }
         if kf.has_key(GROUP, "retry-path") {
             note(
                 kf.get_boolean(GROUP, "retry-path")
@@ -249,6 +259,10 @@ impl Config {
             w.set_string("fsfreeze-hook", hook);
         }
         w.set_string("statedir", bytes_of(&self.state_dir).unwrap_or_default());
+        // Ours only: written when set, so a default dump stays qemu-ga's.
+        if let Some(secs) = self.fsfreeze_timeout {
+            w.set_int64("fsfreeze-timeout", secs);
+        }
         w.set_boolean("verbose", self.verbose);
         w.set_boolean("retry-path", self.retry_path);
         w.set_string("block-rpcs", &join(&self.blocked_rpcs));
@@ -314,5 +328,30 @@ mod tests {
             (c.method.as_deref(), c.channel_path),
             (Some(OsStr::new("vsock-listen")), None)
         );
+    }
+}
+
+#[cfg(test)]
+mod fsfreeze_timeout_tests {
+    use super::*;
+
+    #[test]
+    fn read_and_dumped_only_when_set() {
+        let kf = KeyFile::parse(b"[general]\nfsfreeze-timeout=600\n").unwrap();
+        let mut c = Config::default();
+        c.apply_keyfile(&kf).unwrap();
+        assert_eq!(c.fsfreeze_timeout, Some(600));
+        assert!(
+            String::from_utf8(c.dump())
+                .unwrap()
+                .contains("\nfsfreeze-timeout=600\n")
+        );
+        assert!(
+            !String::from_utf8(Config::default().dump())
+                .unwrap()
+                .contains("fsfreeze")
+        );
+        let kf = KeyFile::parse(b"[general]\nfsfreeze-timeout=soon\n").unwrap();
+        assert!(Config::default().apply_keyfile(&kf).is_err());
     }
 }

@@ -72,7 +72,7 @@ fn temp_suffix(attempt: u32) -> String {
 }
 
 /// GLib's `g_file_set_contents` with its error texts.
-fn set_contents(path: &Path, data: &[u8]) -> Result<(), String> {
+pub(crate) fn set_contents(path: &Path, data: &[u8]) -> Result<(), String> {
     let shown = path.display();
     let mut attempt = 0;
     let (tmp, mut file) = loop {

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod exec;
 pub mod file;
 pub mod fs;
+pub mod ga_run;
 pub mod hardware;
 pub mod network;
 pub mod power;
@@ -41,6 +42,10 @@ pub struct Handlers {
     pub system: system::SystemState,
     /// sysfs root for vCPUs and memory blocks.
     pub hardware: hardware::HardwareState,
+    /// fsfreeze state, mount table and sysfs access (commands/fs).
+    pub fs: fs::FsState,
+    /// Password and ssh-key helpers (commands/accounts).
+    pub accounts: accounts::AccountsState,
 }
 
 /// The error of a command this build cannot carry out.
