@@ -29,7 +29,13 @@ pub fn command_names() -> impl Iterator<Item = &'static str> {
 /// (file handles, exec'd processes and the freeze state survive a client
 /// reconnecting, as in qemu-ga).
 #[derive(Debug, Default)]
-pub struct Handlers {}
+pub struct Handlers {
+    /// guest-file-* handles (`Default`: numbered in memory only; the
+    /// agent uses `file::FileHandles::persistent`).
+    pub files: file::FileHandles,
+    /// Processes started by guest-exec, until their status is collected.
+    pub exec: exec::ExecProcesses,
+}
 
 /// The error of a command this build cannot carry out.
 pub(crate) fn unsupported() -> QmpError {
