@@ -54,6 +54,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// qemu-ga's `slog`.
+fn slog(msg: String) {
+    crate::log::syslog_info(&msg);
+}
+
 /// Runs blocking file work off the async threads.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, QmpError> + Send + 'static,
@@ -122,18 +127,23 @@ pub async fn guest_file_open(
     blocking(move || {
         let path = base64::c_string(&path);
         let mode = mode.as_deref().map_or("r", base64::c_string);
+        slog(format!(
+            "guest-file-open called, filepath: {path}, mode: {mode}"
+        ));
         let file = open::open(path, mode)?;
         // As qemu-ga: the file is opened (maybe created) before the
         // counter is saved, and is closed again if that fails.
         let handle = files.next_handle()?;
         let entry = Arc::new(Mutex::new(OpenFile::new(file)));
         lock(&files.shared.open).insert(handle, entry);
+        slog(format!("guest-file-open, handle: {handle}"));
         Ok(handle)
     })
     .await
 }
 
 pub async fn guest_file_close(h: &Handlers, handle: i64) -> Result<(), QmpError> {
+    slog(format!("guest-file-close called, handle: {handle}"));
     let files = h.files.clone();
     let entry = files.find(handle)?;
     lock(&files.shared.open).remove(&handle);
@@ -159,7 +169,12 @@ pub async fn guest_file_read(
 ) -> Result<types::GuestFileRead, QmpError> {
     let entry = h.files.find(handle)?;
     let count = io::read_count(count)?;
-    blocking(move || lock(&entry).read(count)).await
+    let read = blocking(move || lock(&entry).read(count)).await;
+    if read.is_err() {
+        // (sic: qemu-ga logs read failures with this text)
+        slog(format!("guest-file-write failed, handle: {handle}"));
+    }
+    read
 }
 
 pub async fn guest_file_write(
@@ -169,7 +184,17 @@ pub async fn guest_file_write(
     count: Option<i64>,
 ) -> Result<types::GuestFileWrite, QmpError> {
     let entry = h.files.find(handle)?;
-    blocking(move || lock(&entry).write(&buf_b64, count)).await
+    blocking(move || {
+        let written = lock(&entry).write(&buf_b64, count);
+        if written
+            .as_ref()
+            .is_err_and(|e| e.desc.starts_with("failed to write"))
+        {
+            slog(format!("guest-file-write failed, handle: {handle}"));
+        }
+        written
+    })
+    .await
 }
 
 pub async fn guest_file_seek(
