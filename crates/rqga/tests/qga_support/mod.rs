@@ -48,6 +48,24 @@ pub async fn err(h: &Handlers, command: &str, args: Value) -> String {
     }
 }
 
+/// `value` with every object's members in name order, for comparing
+/// answers whose member order differs (the C agent uses hash order).
+pub fn sorted(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<_> = map.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sorted(&map[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
+}
+
 /// The C agent on a unix socket in its own temporary state directory.
 pub struct CAgent {
     child: Child,

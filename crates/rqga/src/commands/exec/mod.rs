@@ -127,9 +127,11 @@ pub async fn guest_exec(
     let input = input_data.as_deref().map(base64::decode).transpose()?;
     let args = arg.unwrap_or_default();
     let request = spawn::Request {
-        path: base64::c_string(&path),
-        args: spawn::c_strings(&args),
-        env: env.as_deref().map(spawn::c_strings),
+        path: &path,
+        args: args.iter().map(String::as_str).collect(),
+        env: env
+            .as_ref()
+            .map(|env| env.iter().map(String::as_str).collect()),
         stdin: input.is_some(),
         capture: capture_mode(capture_output),
     };

@@ -11,11 +11,12 @@ use std::process::Stdio;
 use rqapi_runtime::qmp::QmpError;
 use tokio::net::unix::pipe;
 
-use crate::commands::file::base64::c_string;
+use crate::commands::file::qstring::os_string;
 use crate::qapi::types::GuestExecCaptureOutputMode as Mode;
 use crate::sys::strerror;
 
-/// What to run: C strings, so each ends at a NUL as in qemu-ga.
+/// What to run, as given (each string reaches the system through
+/// [`os_string`], as qemu-ga's C strings do).
 #[derive(Debug)]
 pub struct Request<'a> {
     pub path: &'a str,
@@ -99,18 +100,19 @@ impl Request<'_> {
         script: Option<&str>,
         fds: &ChildFds,
     ) -> Result<tokio::process::Child, i32> {
-        let mut cmd = std::process::Command::new(program);
+        let mut cmd = std::process::Command::new(os_string(program));
         match script {
             // GLib runs `/bin/sh <file> <args...>`.
-            Some(file) => cmd.arg0("/bin/sh").arg(file),
-            None => cmd.arg0(self.path),
+            Some(file) => cmd.arg0("/bin/sh").arg(os_string(file)),
+            None => cmd.arg0(os_string(self.path)),
         };
-        cmd.args(&self.args);
+        cmd.args(self.args.iter().map(|a| os_string(a)));
         if let Some(env) = &self.env {
             cmd.env_clear();
             // An entry without '=' defines nothing; execve would pass it
             // on, but no getenv() can see it.
-            cmd.envs(env.iter().filter_map(|e| e.split_once('=')));
+            let pairs = env.iter().filter_map(|e| e.split_once('='));
+            cmd.envs(pairs.map(|(k, v)| (os_string(k), os_string(v))));
         }
         let io_errno = |e: std::io::Error| e.raw_os_error().unwrap_or(libc::EIO);
         cmd.stdin(stdio(&fds.stdin).map_err(io_errno)?);
@@ -177,7 +179,7 @@ pub fn spawn(req: &Request<'_>) -> Result<Spawned, QmpError> {
     for program in candidates(req.path, req.env.as_deref()) {
         // Skip what is plainly not there without forking for it.
         if searching {
-            if let Err(e) = std::fs::metadata(&program) {
+            if let Err(e) = std::fs::metadata(os_string(&program)) {
                 last = e.raw_os_error().unwrap_or(libc::ENOENT);
                 if matches!(last, libc::ENOENT | libc::ENOTDIR) {
                     continue;
@@ -209,11 +211,6 @@ pub fn spawn(req: &Request<'_>) -> Result<Spawned, QmpError> {
         req.path,
         if got_eacces { libc::EACCES } else { last },
     ))
-}
-
-/// The C strings qemu-ga would see.
-pub fn c_strings(list: &[String]) -> Vec<&str> {
-    list.iter().map(|s| c_string(s)).collect()
 }
 
 /// For the log line: qemu-ga logs the command as its words joined by

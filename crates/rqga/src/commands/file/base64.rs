@@ -12,16 +12,11 @@ use rqapi_runtime::qmp::QmpError;
 /// The error `qbase64_decode` gives for characters outside its set.
 pub const INVALID_CHARACTERS: &str = "Base64 data contains invalid characters";
 
-/// The text qemu-ga decodes: C reads the argument as a C string, so a
-/// `\u0000` in the JSON string ends it.
-pub fn c_string(s: &str) -> &str {
-    s.split('\0').next().unwrap_or("")
-}
-
-/// `qbase64_decode`'s check: only the alphabet, `=` and newline.  Returns
-/// the bytes the decoder will see.
+/// `qbase64_decode`'s check: only the alphabet, `=` and newline (a NUL,
+/// which qemu-ga holds as C0 80, fails it too).  Returns the bytes the
+/// decoder will see.
 pub fn checked(input: &str) -> Result<&[u8], QmpError> {
-    let text = c_string(input).as_bytes();
+    let text = input.as_bytes();
     let valid = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\n');
     if text.iter().all(valid) {
         Ok(text)
@@ -65,9 +60,18 @@ impl Decoder {
             self.bits = (self.bits << 6) | r;
             self.pending += 1;
             if self.pending == 4 {
-                let v = self.bits.to_be_bytes();
-                let n = 1 + usize::from(self.last[1] != b'=') + usize::from(self.last[0] != b'=');
-                emit(&v[1..1 + n]);
+                // The middle byte goes when the third character was '=',
+                // the last when the fourth was: "=x=Y" still gives two.
+                let [_, b0, b1, b2] = self.bits.to_be_bytes();
+                let mut quantum = [b0, 0, 0];
+                let mut n = 1;
+                for (keep, b) in [(self.last[1] != b'=', b1), (self.last[0] != b'=', b2)] {
+                    if keep {
+                        quantum[n] = b;
+                        n += 1;
+                    }
+                }
+                emit(&quantum[..n]);
                 self.pending = 0;
             }
         }
@@ -129,13 +133,19 @@ mod tests {
         // '=' counts as a zero digit; only the last two of a quantum trim.
         assert_eq!(dec("a=bc"), vec![0x68, 0x06, 0xdc]);
         assert_eq!(dec("===="), vec![0]);
-        // Input ends at a NUL, as the C string does.
-        assert_eq!(dec("aGVs\0!!!"), b"hel");
+        // A '=' third drops the middle byte only (GLib).
+        assert_eq!(dec("=x=Y"), vec![0x03, 0x18]);
     }
 
     #[test]
     fn invalid_characters() {
-        for bad in ["!!!notbase64", "aGVs bG8=", "aGVs\tbG8=", "aGVs-_"] {
+        for bad in [
+            "!!!notbase64",
+            "aGVs bG8=",
+            "aGVs\tbG8=",
+            "aGVs-_",
+            "aGVs\0",
+        ] {
             let err = decode(bad).unwrap_err();
             assert_eq!(err.desc, INVALID_CHARACTERS, "{bad:?}");
         }

@@ -8,6 +8,7 @@
 pub mod base64;
 mod io;
 mod open;
+pub mod qstring;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -125,12 +126,11 @@ pub async fn guest_file_open(
 ) -> Result<i64, QmpError> {
     let files = h.files.clone();
     blocking(move || {
-        let path = base64::c_string(&path);
-        let mode = mode.as_deref().map_or("r", base64::c_string);
+        let mode = mode.as_deref().unwrap_or("r");
         slog(format!(
             "guest-file-open called, filepath: {path}, mode: {mode}"
         ));
-        let file = open::open(path, mode)?;
+        let file = open::open(&path, mode)?;
         // As qemu-ga: the file is opened (maybe created) before the
         // counter is saved, and is closed again if that fails.
         let handle = files.next_handle()?;

@@ -74,11 +74,12 @@ pub fn open(path: &str, mode_text: &str) -> Result<File, QmpError> {
             io_error_text(&e)
         ))
     };
+    let os_path = super::qstring::os_string(path);
     let mut created = mode.create;
-    let opened = match mode.options(created).open(path) {
+    let opened = match mode.options(created).open(&os_path) {
         Err(e) if created && e.kind() == ErrorKind::AlreadyExists => {
             created = false;
-            mode.options(false).open(path)
+            mode.options(false).open(&os_path)
         }
         other => other,
     };
@@ -86,7 +87,7 @@ pub fn open(path: &str, mode_text: &str) -> Result<File, QmpError> {
     if created {
         if let Err(e) = file.set_permissions(Permissions::from_mode(NEW_FILE_MODE)) {
             drop(file);
-            let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_file(&os_path);
             return Err(failed(
                 e,
                 format!("failed to set permission 0{NEW_FILE_MODE:03o} on new file"),
