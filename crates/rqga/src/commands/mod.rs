@@ -46,11 +46,11 @@ pub struct Handlers {
     pub fs: fs::FsState,
     /// Password and ssh-key helpers (commands/accounts).
     pub accounts: accounts::AccountsState,
-}
-
-/// The error of a command this build cannot carry out.
-pub(crate) fn unsupported() -> QmpError {
-    QmpError::generic("this feature or command is not currently supported")
+    /// guest-file-* handles (`Default`: numbered in memory only; the
+    /// agent uses `file::FileHandles::persistent`).
+    pub files: file::FileHandles,
+    /// Processes started by guest-exec, until their status is collected.
+    pub exec: exec::ExecProcesses,
 }
 
 impl Commands for Handlers {

@@ -1,0 +1,180 @@
+//! Base64 as qemu-ga uses it: QEMU's `qbase64_decode` (a character check,
+//! then GLib's lenient `g_base64_decode`) and GLib's padded encoding.
+//!
+//! The decoder is a state machine so that a 64 MiB `buf-b64` can be
+//! decoded piecewise straight into the file, without a second full copy;
+//! fed all at once or in pieces it gives the same bytes as GLib.
+
+use ::base64::Engine as _;
+use ::base64::engine::general_purpose::STANDARD;
+use rqapi_runtime::qmp::QmpError;
+
+/// The error `qbase64_decode` gives for characters outside its set.
+pub const INVALID_CHARACTERS: &str = "Base64 data contains invalid characters";
+
+/// `qbase64_decode`'s check: only the alphabet, `=` and newline (a NUL,
+/// which qemu-ga holds as C0 80, fails it too).  Returns the bytes the
+/// decoder will see.
+pub fn checked(input: &str) -> Result<&[u8], QmpError> {
+    let text = input.as_bytes();
+    let valid = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\n');
+    if text.iter().all(valid) {
+        Ok(text)
+    } else {
+        Err(QmpError::generic(INVALID_CHARACTERS))
+    }
+}
+
+/// GLib's `mime_base64_rank`: `=` ranks 0, characters outside the
+/// alphabet are skipped.
+fn rank(c: u8) -> Option<u32> {
+    let r = match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        b'=' => 0,
+        _ => return None,
+    };
+    Some(u32::from(r))
+}
+
+/// `g_base64_decode_step` over one whole input: every fourth counted
+/// character emits three bytes, less one for each `=` among the last
+/// two characters seen; a trailing partial quantum is dropped.
+#[derive(Debug, Default, Clone)]
+pub struct Decoder {
+    bits: u32,
+    pending: u8,
+    last: [u8; 2],
+}
+
+impl Decoder {
+    /// Decodes `input`, calling `emit` with each output quantum (1 to 3
+    /// bytes).
+    fn run(&mut self, input: &[u8], mut emit: impl FnMut(&[u8])) {
+        for &c in input {
+            let Some(r) = rank(c) else { continue };
+            self.last = [c, self.last[0]];
+            self.bits = (self.bits << 6) | r;
+            self.pending += 1;
+            if self.pending == 4 {
+                // The middle byte goes when the third character was '=',
+                // the last when the fourth was: "=x=Y" still gives two.
+                let [_, b0, b1, b2] = self.bits.to_be_bytes();
+                let mut quantum = [b0, 0, 0];
+                let mut n = 1;
+                for (keep, b) in [(self.last[1] != b'=', b1), (self.last[0] != b'=', b2)] {
+                    if keep {
+                        quantum[n] = b;
+                        n += 1;
+                    }
+                }
+                emit(&quantum[..n]);
+                self.pending = 0;
+            }
+        }
+    }
+
+    /// Appends the decoding of `input` to `out`.
+    pub fn decode_into(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        self.run(input, |q| out.extend_from_slice(q));
+    }
+}
+
+/// How many bytes `input` decodes to, without decoding it.
+pub fn decoded_len(input: &[u8]) -> usize {
+    let mut n = 0;
+    Decoder::default().run(input, |q| n += q.len());
+    n
+}
+
+/// `qbase64_decode` of a whole argument.
+pub fn decode(input: &str) -> Result<Vec<u8>, QmpError> {
+    let text = checked(input)?;
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 3);
+    Decoder::default().decode_into(text, &mut out);
+    Ok(out)
+}
+
+/// `g_base64_encode`: standard alphabet, padded, no line breaks.
+pub fn encode(data: &[u8]) -> String {
+    STANDARD.encode(data)
+}
+
+/// Appends the encoding of `data` to `out`; `data` must be a multiple of
+/// three bytes long unless it is the final piece.
+pub fn encode_append(data: &[u8], out: &mut String) {
+    STANDARD.encode_string(data, out);
+}
+
+/// The length of the encoding of `n` bytes.
+pub fn encoded_len(n: usize) -> usize {
+    n.div_ceil(3) * 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Vec<u8> {
+        decode(s).unwrap()
+    }
+
+    #[test]
+    fn glib_lenient_decoding() {
+        assert_eq!(dec("aGVsbG8gcWdhCg=="), b"hello qga\n");
+        assert_eq!(dec("aGVsbG8="), b"hello");
+        // A partial last quantum is dropped (qemu-ga wrote 3 bytes).
+        assert_eq!(dec("aGVsbG8"), b"hel");
+        assert_eq!(dec(""), b"");
+        assert_eq!(dec("aGVs\nbG8="), b"hello");
+        // '=' counts as a zero digit; only the last two of a quantum trim.
+        assert_eq!(dec("a=bc"), vec![0x68, 0x06, 0xdc]);
+        assert_eq!(dec("===="), vec![0]);
+        // A '=' third drops the middle byte only (GLib).
+        assert_eq!(dec("=x=Y"), vec![0x03, 0x18]);
+    }
+
+    #[test]
+    fn invalid_characters() {
+        for bad in [
+            "!!!notbase64",
+            "aGVs bG8=",
+            "aGVs\tbG8=",
+            "aGVs-_",
+            "aGVs\0",
+        ] {
+            let err = decode(bad).unwrap_err();
+            assert_eq!(err.desc, INVALID_CHARACTERS, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn piecewise_equals_whole() {
+        let text = b"aGVsbG8gcWdh\nCmhlbGxv=x=yQUJD";
+        let mut whole = Vec::new();
+        Decoder::default().decode_into(text, &mut whole);
+        for split in 0..text.len() {
+            let mut d = Decoder::default();
+            let mut out = Vec::new();
+            d.decode_into(&text[..split], &mut out);
+            d.decode_into(&text[split..], &mut out);
+            assert_eq!(out, whole, "split at {split}");
+        }
+        assert_eq!(decoded_len(text), whole.len());
+    }
+
+    #[test]
+    fn encoding() {
+        assert_eq!(encode(b"hello"), "aGVsbG8=");
+        assert_eq!(encode(b""), "");
+        let mut s = String::new();
+        encode_append(b"hel", &mut s);
+        encode_append(b"lo", &mut s);
+        assert_eq!(s, "aGVsbG8=");
+        assert_eq!(encoded_len(5), 8);
+        assert_eq!(encoded_len(0), 0);
+    }
+}
