@@ -1,0 +1,107 @@
+//! What generated command dispatchers need: per-command metadata, the
+//! run-time state QEMU keeps per command list (enabled/disabled, the compat
+//! policy), and the checks `qmp_dispatch()` makes before running a command.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::compat::{CompatPolicy, Features};
+use super::input::Input;
+use crate::qmp::QmpError;
+
+/// Static facts about a command, from its schema definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandInfo {
+    pub name: &'static str,
+    /// `deprecated` / `unstable` of the command itself.
+    pub features: Features,
+    /// False for `'gen': false` commands, handled by hand-written code.
+    pub generated: bool,
+    /// False when the command sends no response (`'success-response': false`).
+    pub success_response: bool,
+    pub allow_oob: bool,
+    pub allow_preconfig: bool,
+    pub coroutine: bool,
+}
+
+/// Run-time command state: which commands are disabled (and why), and the
+/// compatibility policy applied to input and output.
+#[derive(Debug, Clone, Default)]
+pub struct DispatchState {
+    pub policy: CompatPolicy,
+    disabled: HashMap<String, Option<String>>,
+}
+
+impl DispatchState {
+    pub fn new(policy: CompatPolicy) -> Self {
+        DispatchState {
+            policy,
+            disabled: HashMap::new(),
+        }
+    }
+
+    /// QEMU's `qmp_disable_command`.
+    pub fn disable(&mut self, command: &str, reason: Option<&str>) {
+        self.disabled
+            .insert(command.to_owned(), reason.map(str::to_owned));
+    }
+
+    pub fn enable(&mut self, command: &str) {
+        self.disabled.remove(command);
+    }
+
+    pub fn is_enabled(&self, command: &str) -> bool {
+        !self.disabled.contains_key(command)
+    }
+
+    /// The checks of `qmp_dispatch()` between finding the command and
+    /// running it, in QEMU's order: policy, enabled, out-of-band.
+    pub fn check(&self, info: &CommandInfo, oob: bool) -> Result<(), QmpError> {
+        self.input(true).check_command(info.name, info.features)?;
+        if let Some(reason) = self.disabled.get(info.name) {
+            return Err(QmpError::command_disabled(info.name, reason.as_deref()));
+        }
+        if oob && !info.allow_oob {
+            return Err(QmpError::no_oob(info.name));
+        }
+        Ok(())
+    }
+
+    /// A fresh input visitor with this state's policy.
+    pub fn input(&self, strict: bool) -> Input {
+        Input::new(strict).with_policy(self.policy)
+    }
+}
+
+/// Finds a command's metadata in a generated table.
+pub fn find_command(
+    table: &'static [CommandInfo],
+    name: &str,
+) -> Result<&'static CommandInfo, QmpError> {
+    table
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| QmpError::command_not_found(name))
+}
+
+/// Reads a command's arguments object as an argument struct: QEMU's
+/// marshaller visits it as an unnamed struct, strictly.
+pub fn visit_arguments<T: super::VisitMembers>(
+    v: &mut Input,
+    arguments: &Map<String, Value>,
+) -> Result<T, QmpError> {
+    v.start_struct_map(arguments);
+    let this = T::visit_members(v, arguments)?;
+    v.end_struct(arguments)?;
+    Ok(this)
+}
+
+/// A command, for clients: its name and typed arguments and return value.
+pub trait Command {
+    const NAME: &'static str;
+    /// The argument struct (`()` without arguments).
+    type Arguments;
+    /// The return type (`()` without `returns`, which QMP sends as `{}`).
+    type Returns;
+}
