@@ -9,4 +9,5 @@
 pub mod json;
 pub mod qapi;
 pub mod qmp;
+pub mod server;
 pub mod transport;
