@@ -6,6 +6,7 @@
 //! schemas. [`transport`] moves bytes over unix, TCP,
 //! vsock, serial and virtio-serial channels with tokio.
 
+pub mod client;
 pub mod json;
 pub mod qapi;
 pub mod qmp;
