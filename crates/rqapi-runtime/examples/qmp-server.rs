@@ -49,7 +49,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             package: "rqapi-demo".to_owned(),
             ..QmpConfig::default()
         };
-        QmpServer::new(dispatch, config).serve(incoming, shutdown).await?;
+        QmpServer::new(dispatch, config)
+            .serve(incoming, shutdown)
+            .await?;
     }
     Ok(())
 }

@@ -9,7 +9,11 @@ use rqapi_runtime::server::CancellationToken;
 use serde_json::{Value, json};
 use server_support::{RawClient, attach, demo_config, demo_server};
 
-fn client() -> (RawClient, rqapi_runtime::server::QmpServer, CancellationToken) {
+fn client() -> (
+    RawClient,
+    rqapi_runtime::server::QmpServer,
+    CancellationToken,
+) {
     let server = demo_server(demo_config());
     let shutdown = CancellationToken::new();
     let client = RawClient::new(attach(&server, &shutdown));
@@ -24,7 +28,14 @@ async fn greeting_is_qemus() {
         json!({"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": "rqapi-demo"}, "capabilities": ["oob"]}})
     );
     let text = String::from_utf8(c.raw.clone()).unwrap();
-    assert!(text.starts_with(r#"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}"#), "{text}");
+    assert!(
+        text.starts_with(r#"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}"#),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("]}}\r\n"),
+        "QEMU ends QMP lines with CRLF: {text:?}"
+    );
 }
 
 #[tokio::test]
@@ -37,22 +48,41 @@ async fn capabilities_negotiation_mode() {
         json!({"error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}, "id": 1})
     );
     c.send(r#"{"execute": "no-such-command"}"#).await;
-    assert_eq!(c.recv().await["error"]["desc"], "Expecting capabilities negotiation with 'qmp_capabilities'");
+    assert_eq!(
+        c.recv().await["error"]["desc"],
+        "Expecting capabilities negotiation with 'qmp_capabilities'"
+    );
     // exec-oob before oob is enabled: the member is unexpected.
     c.send(r#"{"exec-oob": "ping", "id": "x"}"#).await;
     assert_eq!(
         c.recv().await,
         json!({"error": {"class": "GenericError", "desc": "QMP input member 'exec-oob' is unexpected"}, "id": "x"})
     );
-    c.send(r#"{"execute": "qmp_capabilities", "arguments": {"enable": ["bogus"]}}"#).await;
-    assert_eq!(c.recv().await["error"]["desc"], "Parameter 'null' does not accept value 'bogus'");
-    c.send(r#"{"execute": "qmp_capabilities", "arguments": {"enable": "oob"}}"#).await;
-    assert_eq!(c.recv().await["error"]["desc"], "Invalid parameter type for 'enable', expected: array");
-    c.send(r#"{"execute": "qmp_capabilities", "arguments": {"other": 1}}"#).await;
-    assert_eq!(c.recv().await["error"]["desc"], "Parameter 'other' is unexpected");
+    c.send(r#"{"execute": "qmp_capabilities", "arguments": {"enable": ["bogus"]}}"#)
+        .await;
+    assert_eq!(
+        c.recv().await["error"]["desc"],
+        "Parameter 'null' does not accept value 'bogus'"
+    );
+    c.send(r#"{"execute": "qmp_capabilities", "arguments": {"enable": "oob"}}"#)
+        .await;
+    assert_eq!(
+        c.recv().await["error"]["desc"],
+        "Invalid parameter type for 'enable', expected: array"
+    );
+    c.send(r#"{"execute": "qmp_capabilities", "arguments": {"other": 1}}"#)
+        .await;
+    assert_eq!(
+        c.recv().await["error"]["desc"],
+        "Parameter 'other' is unexpected"
+    );
     // No events while negotiating.
-    c.send(r#"{"execute": "qmp_capabilities", "id": [1, {"a": null}]}"#).await;
-    assert_eq!(c.recv().await, json!({"return": {}, "id": [1, {"a": null}]}));
+    c.send(r#"{"execute": "qmp_capabilities", "id": [1, {"a": null}]}"#)
+        .await;
+    assert_eq!(
+        c.recv().await,
+        json!({"return": {}, "id": [1, {"a": null}]})
+    );
     c.send(r#"{"execute": "qmp_capabilities", "id": 2}"#).await;
     assert_eq!(
         c.recv().await,
@@ -75,7 +105,8 @@ async fn oob_unavailable_when_not_offered() {
     });
     let mut c = RawClient::new(attach(&server, &CancellationToken::new()));
     assert_eq!(c.recv().await["QMP"]["capabilities"], json!([]));
-    c.send(r#"{"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}"#).await;
+    c.send(r#"{"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}"#)
+        .await;
     assert_eq!(
         c.recv().await,
         json!({"error": {"class": "GenericError", "desc": "Capability oob not available"}})
@@ -86,14 +117,19 @@ async fn oob_unavailable_when_not_offered() {
 async fn request_shape_errors_and_parse_errors() {
     let (mut c, _server, _stop) = client();
     c.negotiate(true).await;
-    c.send(r#"{"execute": "echo", "arguments": [], "id": 5}"#).await;
+    c.send(r#"{"execute": "echo", "arguments": [], "id": 5}"#)
+        .await;
     assert_eq!(
         c.recv().await,
         json!({"error": {"class": "GenericError", "desc": "QMP input member 'arguments' must be an object"}, "id": 5})
     );
     c.send("[1]").await;
-    assert_eq!(c.recv().await["error"]["desc"], "QMP input must be a JSON object");
-    c.send("{'execute': 'echo', 'arguments': {'a': 'b'}, 'id': 'q'}").await;
+    assert_eq!(
+        c.recv().await["error"]["desc"],
+        "QMP input must be a JSON object"
+    );
+    c.send("{'execute': 'echo', 'arguments': {'a': 'b'}, 'id': 'q'}")
+        .await;
     assert_eq!(c.recv().await, json!({"return": {"a": "b"}, "id": "q"}));
     c.send(r#"{"exec-oob": "echo", "id": 7}"#).await;
     assert_eq!(
@@ -106,12 +142,17 @@ async fn request_shape_errors_and_parse_errors() {
 async fn oob_overtakes_slow_in_band_command() {
     let (mut c, _server, _stop) = client();
     c.negotiate(true).await;
-    c.send(r#"{"execute": "slow", "arguments": {"milliseconds": 400}, "id": "slow"}"#).await;
+    c.send(r#"{"execute": "slow", "arguments": {"milliseconds": 400}, "id": "slow"}"#)
+        .await;
     c.send(r#"{"execute": "echo", "id": "queued"}"#).await;
     let start = Instant::now();
     c.send(r#"{"exec-oob": "ping", "id": "oob"}"#).await;
     assert_eq!(c.recv().await, json!({"return": {}, "id": "oob"}));
-    assert!(start.elapsed() < Duration::from_millis(300), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
     assert_eq!(c.recv().await["id"], "slow");
     assert_eq!(c.recv().await["id"], "queued");
 }
@@ -124,7 +165,8 @@ async fn full_queue_stops_reading() {
     c.negotiate(true).await;
     let mut batch = String::new();
     for i in 0..10 {
-        batch += &format!(r#"{{"execute": "slow", "arguments": {{"milliseconds": 100}}, "id": {i}}}"#);
+        batch +=
+            &format!(r#"{{"execute": "slow", "arguments": {{"milliseconds": 100}}, "id": {i}}}"#);
     }
     batch += r#"{"exec-oob": "ping", "id": "oob"}"#;
     c.send(&batch).await;
@@ -151,7 +193,10 @@ async fn without_oob_one_request_at_a_time() {
     assert_eq!(c.recv().await["id"], 1);
     let rejected = c.recv().await;
     assert_eq!(rejected["id"], 2);
-    assert_eq!(rejected["error"]["desc"], "QMP input member 'exec-oob' is unexpected");
+    assert_eq!(
+        rejected["error"]["desc"],
+        "QMP input member 'exec-oob' is unexpected"
+    );
 }
 
 #[tokio::test]
@@ -165,8 +210,10 @@ async fn events_reach_every_negotiated_client() {
     b.negotiate(true).await;
     waiting.recv().await;
     let before = rqapi_runtime::qmp::Timestamp::now();
-    a.send(r#"{"execute": "emit-event", "arguments": {"name": "DEMO", "data": {"n": 1}}, "id": 1}"#)
-        .await;
+    a.send(
+        r#"{"execute": "emit-event", "arguments": {"name": "DEMO", "data": {"n": 1}}, "id": 1}"#,
+    )
+    .await;
     let event = a.recv().await;
     assert_eq!(event["event"], "DEMO");
     assert_eq!(event["data"], json!({"n": 1}));
@@ -178,7 +225,10 @@ async fn events_reach_every_negotiated_client() {
     // Events without data have no data member.
     server.events().emit("BARE", None);
     let bare = b.recv().await;
-    assert_eq!(bare.as_object().unwrap().keys().collect::<Vec<_>>(), ["event", "timestamp"]);
+    assert_eq!(
+        bare.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["event", "timestamp"]
+    );
     assert!(waiting.nothing_within(Duration::from_millis(100)).await);
     assert_eq!(server.events().receivers(), 2);
 }
@@ -236,7 +286,11 @@ async fn file_descriptors_reach_the_command() {
     let server = demo_server(demo_config());
     tokio::spawn({
         let server = server.clone();
-        async move { server.serve_connection(theirs, CancellationToken::new()).await }
+        async move {
+            server
+                .serve_connection(theirs, CancellationToken::new())
+                .await
+        }
     });
     let client = rqapi_runtime::client::QmpClient::from_connection(ours, Default::default())
         .await

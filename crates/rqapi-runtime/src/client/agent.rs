@@ -116,7 +116,11 @@ impl GuestAgentClient {
 
     /// Sends a command without waiting for any answer (an error answer is
     /// dropped when it comes).
-    pub async fn execute_no_reply(&self, command: &str, arguments: Value) -> Result<(), ClientError> {
+    pub async fn execute_no_reply(
+        &self,
+        command: &str,
+        arguments: Value,
+    ) -> Result<(), ClientError> {
         self.send(command, &arguments, false).await.map(drop)
     }
 

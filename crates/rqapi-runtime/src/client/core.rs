@@ -98,7 +98,11 @@ impl Drop for Core {
 }
 
 impl Core {
-    pub(crate) fn start(reader: ResponseReader, writer: BoxedWriter, event_capacity: usize) -> Core {
+    pub(crate) fn start(
+        reader: ResponseReader,
+        writer: BoxedWriter,
+        event_capacity: usize,
+    ) -> Core {
         let router = Arc::new(Router::default());
         let (events_tx, events) = broadcast::channel(event_capacity.max(1));
         let reader_task = tokio::spawn(reader.run(router.clone(), events_tx));
@@ -190,7 +194,10 @@ fn into_result(mut response: Map<String, Value>) -> Result<Value, ClientError> {
             Value::Object(response)
         )));
     };
-    let desc = error.get("desc").and_then(Value::as_str).unwrap_or_default();
+    let desc = error
+        .get("desc")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let class = match error.get("class").and_then(Value::as_str) {
         Some("CommandNotFound") => ErrorClass::CommandNotFound,
         Some("DeviceNotActive") => ErrorClass::DeviceNotActive,

@@ -7,8 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use super::context::lock;
-use super::output::Output;
-use crate::json::to_line;
+use super::output::{Output, qmp_line};
 use crate::qapi::CompatPolicy;
 use crate::qapi::event::{QapiEvent, to_message};
 use crate::qmp::{QmpError, Timestamp, event_message};
@@ -38,7 +37,7 @@ impl EventSender {
 
     /// Sends an already built event message.
     pub fn emit_message(&self, message: &Value) {
-        let line = to_line(message);
+        let line = qmp_line(message);
         for output in lock(&self.clients).values() {
             output.push(&line);
         }

@@ -103,3 +103,11 @@ impl Output {
         let _ = writer.shutdown().await;
     }
 }
+
+/// One QMP output line: QEMU's monitor ends lines with `\r\n`.
+pub(crate) fn qmp_line(value: &serde_json::Value) -> Vec<u8> {
+    let mut line = Vec::with_capacity(128);
+    crate::json::write_value(value, &mut line);
+    line.extend_from_slice(b"\r\n");
+    line
+}

@@ -20,9 +20,9 @@ use super::capabilities::{self, BUILTIN_INFO, QMP_CAPABILITIES};
 use super::context::{ClientShared, Context};
 use super::execute::respond;
 use super::input::MessageInput;
-use super::output::Output;
+use super::output::{Output, qmp_line};
 use super::qmp::Shared;
-use crate::json::{Message, to_line};
+use crate::json::Message;
 use crate::qmp::{Flavor, QmpError, Request, parse_request};
 use crate::transport::Connection;
 
@@ -49,7 +49,7 @@ pub(crate) async fn run(
     let (reader, writer) = connection.into_split();
     let (output, writer_task) = Output::spawn(writer);
     let config = &shared.config;
-    output.push(&to_line(&capabilities::greeting(
+    output.push(&qmp_line(&capabilities::greeting(
         config.version,
         &config.package,
         config.offer_oob,
@@ -159,7 +159,7 @@ impl Session {
             }
         };
         if let Some(response) = response {
-            self.output.push(&to_line(&response));
+            self.output.push(&qmp_line(&response));
         }
     }
 
@@ -182,7 +182,7 @@ impl Session {
         match result {
             Ok(()) => {
                 let response = respond(Ok(Value::Object(Map::new())), request.id);
-                self.output.push(&to_line(&response));
+                self.output.push(&qmp_line(&response));
                 self.shared
                     .events
                     .subscribe(self.client.id, self.output.clone());

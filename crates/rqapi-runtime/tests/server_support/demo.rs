@@ -44,7 +44,10 @@ const COMMANDS: &[CommandInfo] = &[
 pub struct Demo;
 
 fn int_arg(arguments: &Map<String, Value>, name: &str, default: u64) -> u64 {
-    arguments.get(name).and_then(Value::as_u64).unwrap_or(default)
+    arguments
+        .get(name)
+        .and_then(Value::as_u64)
+        .unwrap_or(default)
 }
 
 impl Dispatch for Demo {

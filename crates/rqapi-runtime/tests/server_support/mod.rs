@@ -106,7 +106,11 @@ impl RawClient {
     /// Reads the greeting and negotiates (optionally enabling oob).
     pub async fn negotiate(&mut self, oob: bool) -> Value {
         let greeting = self.recv().await;
-        let enable = if oob { r#","arguments":{"enable":["oob"]}"# } else { "" };
+        let enable = if oob {
+            r#","arguments":{"enable":["oob"]}"#
+        } else {
+            ""
+        };
         self.send(&format!(r#"{{"execute":"qmp_capabilities"{enable}}}"#))
             .await;
         assert_eq!(self.recv().await, serde_json::json!({"return": {}}));
