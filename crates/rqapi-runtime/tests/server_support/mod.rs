@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod demo;
+pub mod qemu;
 
 use std::sync::Arc;
 use std::time::Duration;
