@@ -29,7 +29,7 @@ impl ResponseReader {
         ResponseReader {
             reader,
             parser: Reader::new(),
-            buf: vec![0; 64 * 1024].into_boxed_slice(),
+            buf: vec![0; 1 << 20].into_boxed_slice(),
             parsed: VecDeque::new(),
         }
     }

@@ -81,6 +81,7 @@ impl Qemu {
         Some(qemu)
     }
 
+    #[allow(dead_code)]
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
