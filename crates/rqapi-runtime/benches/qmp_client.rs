@@ -270,6 +270,13 @@ fn main() {
     match std::env::var(ROLE).as_deref() {
         Ok("server") => return serve_demo(Path::new(&args[1])),
         Ok("echo") => return serve_echo(Path::new(&args[1])),
+        Ok("client") => {
+            // For profiling one client alone: RQAPI_BENCH_ROLE=client BENCH SOCKET
+            let count = env_number("RQAPI_BENCH_COUNT", 5000);
+            let (wall, cpu) = rqapi_client(Path::new(&args[1]), true, count, "query-version");
+            println!("{count} round trips: wall {wall:?}, client CPU {cpu:?}");
+            return;
+        }
         _ => {}
     }
     let count = env_number("RQAPI_BENCH_COUNT", 5000);
