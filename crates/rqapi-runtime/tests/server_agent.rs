@@ -34,7 +34,7 @@ fn attach_agent(server: &GuestAgentServer) -> RawClient {
     let server = server.clone();
     tokio::spawn(async move {
         server
-            .serve_connection(theirs, &CancellationToken::new())
+            .serve_connection(theirs, CancellationToken::new())
             .await
     });
     RawClient::new(ours)
@@ -100,7 +100,7 @@ async fn client_resyncs_and_pipelines() {
     let server = agent();
     tokio::spawn(async move {
         server
-            .serve_connection(theirs, &CancellationToken::new())
+            .serve_connection(theirs, CancellationToken::new())
             .await
     });
     let client = GuestAgentClient::from_connection(ours, GuestAgentOptions::default())

@@ -82,7 +82,7 @@ impl GuestAgentServer {
             };
             match next {
                 None => return Ok(()),
-                Some(Ok(connection)) => self.serve_connection(connection, &shutdown).await,
+                Some(Ok(connection)) => self.serve_connection(connection, shutdown.clone()).await,
                 Some(Err(error)) if matches!(incoming, Incoming::Once(_)) => return Err(error),
                 Some(Err(error)) => {
                     tracing::warn!(%error, "accepting a guest-agent client failed");
@@ -94,7 +94,7 @@ impl GuestAgentServer {
 
     /// Serves one connection with a fresh parser until end of input or
     /// `shutdown`; the response being computed is still sent.
-    pub async fn serve_connection(&self, connection: Connection, shutdown: &CancellationToken) {
+    pub async fn serve_connection(&self, connection: Connection, shutdown: CancellationToken) {
         let id = self.sessions.fetch_add(1, Ordering::Relaxed);
         let client = Arc::new(ClientShared::new(id, connection.peer().clone()));
         let (reader, writer) = connection.into_split();

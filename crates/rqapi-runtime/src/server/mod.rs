@@ -51,7 +51,9 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// policy, disabled commands, `exec-oob`) and only then calls
 /// [`Dispatch::call`], which visits the arguments and runs the handler.
 pub trait Dispatch: Send + Sync + 'static {
-    /// Every command this dispatcher knows.
+    /// Every command this dispatcher knows (read once, when the server is
+    /// created; disable commands at run time through
+    /// [`DispatchState`](crate::qapi::dispatch::DispatchState)).
     fn commands(&self) -> &[CommandInfo];
 
     /// Runs `request.command` (one of [`Dispatch::commands`]). The value is
