@@ -4,7 +4,10 @@
 //! writes QEMU's JSON dialect, and [`qmp`] checks requests and builds
 //! responses in QEMU's words. [`qapi`] supports code generated from QAPI
 //! schemas. [`transport`] moves bytes over unix, TCP,
-//! vsock, serial and virtio-serial channels with tokio.
+//! vsock, serial and virtio-serial channels with tokio; [`server`] runs
+//! QMP and guest-agent servers over them for any
+//! [`Dispatch`](server::Dispatch), and [`client`] is the async QMP and
+//! guest-agent client.
 
 pub mod client;
 pub mod json;
