@@ -5,9 +5,13 @@
 //! responses in QEMU's words. [`qapi`] supports code generated from QAPI
 //! schemas (QEMU's input visitor semantics, dispatch tables, events).
 //! [`transport`] moves bytes over unix, TCP, vsock, serial and
-//! virtio-serial channels with tokio.
+//! virtio-serial channels with tokio; [`server`] runs QMP and guest-agent
+//! servers over them for any [`Dispatch`](server::Dispatch), and
+//! [`client`] is the async QMP and guest-agent client.
 
+pub mod client;
 pub mod json;
 pub mod qapi;
 pub mod qmp;
+pub mod server;
 pub mod transport;

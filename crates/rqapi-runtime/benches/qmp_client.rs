@@ -1,0 +1,350 @@
+//! QMP client benchmark, printed as a table (`cargo bench -p rqapi-runtime
+//! --bench qmp_client`; RQAPI_BENCH_COUNT sets the round trips, default
+//! 5000).
+//!
+//! Against a real QEMU 7.2 (prefix of `.ci/fetch-qemu`; skipped without),
+//! sequential `query-version` round trips: our client, Python's qemu.qmp
+//! (subprocess, when importable) and a raw blocking socket client (the
+//! floor); `query-qmp-schema` fetch+parse against the raw fetch (QEMU's
+//! own production and transfer time). Then against our QMP server (this
+//! binary re-run as a server process) and against a minimal echo process
+//! (the machine's wake-up floor between two processes).
+
+#[path = "../tests/server_support/demo.rs"]
+mod demo;
+#[path = "../tests/server_support/qemu.rs"]
+mod qemu;
+
+use std::io::{Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rqapi_runtime::client::{QmpClient, QmpClientOptions};
+use rqapi_runtime::server::{CancellationToken, QmpConfig, QmpServer};
+use rqapi_runtime::transport::{Address, Incoming, ListenOptions};
+use serde_json::Value;
+
+const ROLE: &str = "RQAPI_BENCH_ROLE";
+
+/// One benchmark case and its measured rounds (wall, client CPU).
+struct Case<'a> {
+    target: &'static str,
+    client: &'static str,
+    count: usize,
+    run: Box<dyn Fn() -> Option<(Duration, Duration)> + 'a>,
+    rounds: Vec<(Duration, Duration)>,
+}
+
+impl<'a> Case<'a> {
+    fn new(
+        target: &'static str,
+        client: &'static str,
+        count: usize,
+        run: impl Fn() -> Option<(Duration, Duration)> + 'a,
+    ) -> Self {
+        Case {
+            target,
+            client,
+            count,
+            run: Box::new(run),
+            rounds: Vec::new(),
+        }
+    }
+
+    /// Median wall and median CPU over the rounds.
+    fn medians(&self) -> Option<(Duration, Duration)> {
+        let median = |mut v: Vec<Duration>| {
+            v.sort();
+            v[v.len() / 2]
+        };
+        if self.rounds.is_empty() {
+            return None;
+        }
+        Some((
+            median(self.rounds.iter().map(|r| r.0).collect()),
+            median(self.rounds.iter().map(|r| r.1).collect()),
+        ))
+    }
+}
+
+fn cpu_now() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn rqapi_client(socket: &Path, oob: bool, count: usize, command: &str) -> (Duration, Duration) {
+    runtime().block_on(async {
+        let options = QmpClientOptions {
+            enable_oob: oob,
+            ..Default::default()
+        };
+        let client = QmpClient::connect_with(&Address::Unix(socket.to_owned()), options)
+            .await
+            .expect("connect");
+        for _ in 0..count.min(100) {
+            client.execute(command, Value::Null).await.expect("warm-up");
+        }
+        let (wall, cpu) = (Instant::now(), cpu_now());
+        for _ in 0..count {
+            client.execute(command, Value::Null).await.expect("command");
+        }
+        (wall.elapsed(), cpu_now() - cpu)
+    })
+}
+
+/// Blocking socket, hand-written request, reads up to the line end.
+struct RawClient {
+    stream: UnixStream,
+    buf: Vec<u8>,
+}
+
+impl RawClient {
+    fn connect(socket: &Path, qmp: bool, oob: bool) -> RawClient {
+        let mut raw = RawClient {
+            stream: UnixStream::connect(socket).expect("connect"),
+            buf: vec![0; 1 << 20],
+        };
+        if qmp {
+            raw.read_line();
+            let negotiate: &[u8] = match oob {
+                true => {
+                    b"{\"execute\":\"qmp_capabilities\",\"arguments\":{\"enable\":[\"oob\"]}}\n"
+                }
+                false => b"{\"execute\":\"qmp_capabilities\"}\n",
+            };
+            raw.round_trip(negotiate);
+        }
+        raw
+    }
+
+    fn read_line(&mut self) -> usize {
+        let mut len = 0;
+        loop {
+            if len == self.buf.len() {
+                self.buf.resize(len * 2, 0);
+            }
+            let n = self.stream.read(&mut self.buf[len..]).expect("read");
+            assert!(n > 0, "server closed");
+            len += n;
+            if self.buf[len - 1] == b'\n' {
+                return len;
+            }
+        }
+    }
+
+    fn round_trip(&mut self, request: &[u8]) -> usize {
+        self.stream.write_all(request).expect("write");
+        self.read_line()
+    }
+}
+
+/// `qmp`: read the greeting and negotiate (with `oob` or not) first.
+fn raw_client(
+    socket: &Path,
+    qmp: Option<bool>,
+    count: usize,
+    command: &str,
+) -> (Duration, Duration) {
+    let mut raw = RawClient::connect(socket, qmp.is_some(), qmp == Some(true));
+    let request = format!("{{\"execute\":\"{command}\",\"id\":1}}\n");
+    for _ in 0..count.min(100) {
+        raw.round_trip(request.as_bytes());
+    }
+    let (wall, cpu) = (Instant::now(), cpu_now());
+    for _ in 0..count {
+        raw.round_trip(request.as_bytes());
+    }
+    (wall.elapsed(), cpu_now() - cpu)
+}
+
+fn python_client(socket: &Path, count: usize, command: &str) -> Option<(Duration, Duration)> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/bench_qemu_qmp.py");
+    let output = Command::new("python3")
+        .arg(script)
+        .arg(socket)
+        .arg(count.to_string())
+        .arg(command)
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        eprintln!(
+            "python qemu.qmp skipped: {}",
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+        return None;
+    }
+    let result: Value = serde_json::from_slice(&output.stdout).ok()?;
+    let secs = |k: &str| Duration::from_secs_f64(result[k].as_f64().unwrap_or(0.0));
+    Some((secs("wall"), secs("cpu")))
+}
+
+/// Re-runs this binary in a server role; returns it and its socket.
+fn spawn_role(role: &str, dir: &Path) -> (Child, PathBuf) {
+    let socket = dir.join(format!("{role}.sock"));
+    let child = Command::new(std::env::current_exe().expect("own path"))
+        .env(ROLE, role)
+        .arg(&socket)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("spawn server role");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !socket.exists() {
+        assert!(Instant::now() < deadline, "{role} did not start");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (child, socket)
+}
+
+fn serve_demo(socket: &Path) {
+    runtime().block_on(async {
+        let incoming = Incoming::open(&Address::Unix(socket.to_owned()), &ListenOptions::default())
+            .await
+            .expect("listen");
+        let server = QmpServer::new(Arc::new(demo::Demo), QmpConfig::default());
+        server
+            .serve(incoming, CancellationToken::new())
+            .await
+            .expect("serve");
+    });
+}
+
+/// Echoes bytes back, one client at a time: the two-process floor.
+fn serve_echo(socket: &Path) {
+    let listener = UnixListener::bind(socket).expect("bind");
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else { continue };
+        let mut buf = vec![0u8; 65536];
+        while let Ok(n) = stream.read(&mut buf) {
+            if n == 0 || stream.write_all(&buf[..n]).is_err() {
+                break;
+            }
+        }
+    }
+}
+
+fn print_table(cases: &[Case]) {
+    println!();
+    println!(
+        "{:<13} {:<20} {:>6} {:>9} {:>9} {:>13}",
+        "server", "client", "count", "req/s", "µs/req", "client CPU µs"
+    );
+    for case in cases {
+        let Some((wall, cpu)) = case.medians() else {
+            continue;
+        };
+        let n = case.count as f64;
+        println!(
+            "{:<13} {:<20} {:>6} {:>9.0} {:>9.1} {:>13.2}",
+            case.target,
+            case.client,
+            case.count,
+            n / wall.as_secs_f64(),
+            wall.as_secs_f64() * 1e6 / n,
+            cpu.as_secs_f64() * 1e6 / n,
+        );
+    }
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match std::env::var(ROLE).as_deref() {
+        Ok("server") => return serve_demo(Path::new(&args[1])),
+        Ok("echo") => return serve_echo(Path::new(&args[1])),
+        Ok("client") => {
+            // For profiling one client alone: RQAPI_BENCH_ROLE=client BENCH SOCKET
+            let count = env_number("RQAPI_BENCH_COUNT", 5000);
+            let (wall, cpu) = rqapi_client(Path::new(&args[1]), true, count, "query-version");
+            println!("{count} round trips: wall {wall:?}, client CPU {cpu:?}");
+            return;
+        }
+        _ => {}
+    }
+    let count = env_number("RQAPI_BENCH_COUNT", 5000);
+    let rounds = env_number("RQAPI_BENCH_ROUNDS", 5);
+    let qemu = qemu::Qemu::start("qmp_client bench");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut echo, echo_socket) = spawn_role("echo", dir.path());
+    let (mut server, server_socket) = spawn_role("server", dir.path());
+    let python = count / 5;
+    let mut cases = Vec::new();
+    if let Some(qemu) = &qemu {
+        let q = qemu.socket.as_path();
+        let v = "query-version";
+        let schema = "query-qmp-schema";
+        cases.extend([
+            Case::new("QEMU 7.2", "raw socket (floor)", count, move || {
+                Some(raw_client(q, Some(false), count, v))
+            }),
+            Case::new("QEMU 7.2", "rqapi QmpClient", count, move || {
+                Some(rqapi_client(q, false, count, v))
+            }),
+            Case::new("QEMU 7.2 oob", "raw socket (floor)", count, move || {
+                Some(raw_client(q, Some(true), count, v))
+            }),
+            Case::new("QEMU 7.2 oob", "rqapi QmpClient", count, move || {
+                Some(rqapi_client(q, true, count, v))
+            }),
+            Case::new("QEMU 7.2 oob", "python qemu.qmp", python, move || {
+                python_client(q, python, v)
+            }),
+            Case::new("QEMU 7.2", "schema raw fetch", 10, move || {
+                Some(raw_client(q, Some(false), 10, schema))
+            }),
+            Case::new("QEMU 7.2", "schema rqapi+parse", 10, move || {
+                Some(rqapi_client(q, false, 10, schema))
+            }),
+            Case::new("QEMU 7.2 oob", "schema qemu.qmp", 10, move || {
+                python_client(q, 10, schema)
+            }),
+        ]);
+    }
+    let (e, s) = (echo_socket.as_path(), server_socket.as_path());
+    let v = "query-version";
+    cases.extend([
+        Case::new("echo process", "raw socket (floor)", count, move || {
+            Some(raw_client(e, None, count, v))
+        }),
+        Case::new("rqapi server", "raw socket", count, move || {
+            Some(raw_client(s, Some(true), count, v))
+        }),
+        Case::new("rqapi server", "rqapi QmpClient", count, move || {
+            Some(rqapi_client(s, true, count, v))
+        }),
+        Case::new("rqapi server", "python qemu.qmp", python, move || {
+            python_client(s, python, v)
+        }),
+    ]);
+    // Interleaved rounds, medians: the machine is shared and noisy.
+    for _ in 0..rounds {
+        for case in &mut cases {
+            if let Some(result) = (case.run)() {
+                case.rounds.push(result);
+            }
+        }
+    }
+    for child in [&mut echo, &mut server] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    print_table(&cases);
+}

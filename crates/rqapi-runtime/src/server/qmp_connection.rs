@@ -1,0 +1,218 @@
+//! One QMP client: the reader, the in-band queue and out-of-band commands
+//! (QEMU's monitor/qmp.c behaviour).
+//!
+//! The reader takes a queue slot before reading each message, so when the
+//! in-band queue is full nothing is read, not even `exec-oob` requests:
+//! QEMU suspends the whole monitor then. Without the `oob` capability one
+//! slot exists and is held until its request has been answered; with it,
+//! [`QmpConfig::max_queued`](super::QmpConfig::max_queued) slots are each
+//! freed as soon as the request leaves the queue.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::{Map, Value};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use super::capabilities::{self, BUILTIN_INFO, QMP_CAPABILITIES};
+use super::context::{ClientShared, Context};
+use super::execute::respond;
+use super::input::MessageInput;
+use super::output::{Output, qmp_line};
+use super::qmp::Shared;
+use crate::json::Message;
+use crate::qmp::{Flavor, QmpError, Request, parse_request};
+use crate::transport::Connection;
+
+struct Session {
+    shared: Arc<Shared>,
+    client: Arc<ClientShared>,
+    output: Arc<Output>,
+    negotiated: AtomicBool,
+    oob_enabled: AtomicBool,
+    queue_slots: Arc<Semaphore>,
+    /// Set at disconnect: queued requests are dropped, as QEMU does.
+    closing: AtomicBool,
+}
+
+type Queued = (Message, OwnedSemaphorePermit);
+
+pub(crate) async fn run(
+    shared: Arc<Shared>,
+    id: u64,
+    connection: Connection,
+    shutdown: CancellationToken,
+) {
+    let client = Arc::new(ClientShared::new(id, connection.peer().clone()));
+    let (reader, writer) = connection.into_split();
+    let (output, writer_task) = Output::spawn(writer);
+    let config = &shared.config;
+    output.push(&qmp_line(&capabilities::greeting(
+        config.version,
+        &config.package,
+        config.offer_oob,
+    )));
+    let high_water = config.output_high_water;
+    let session = Arc::new(Session {
+        shared: shared.clone(),
+        client: client.clone(),
+        output: output.clone(),
+        negotiated: AtomicBool::new(false),
+        oob_enabled: AtomicBool::new(false),
+        queue_slots: Arc::new(Semaphore::new(1)),
+        closing: AtomicBool::new(false),
+    });
+    let (queue, queue_rx) = mpsc::unbounded_channel::<Queued>();
+    let in_band = tokio::spawn(session.clone().run_in_band(queue_rx));
+    let mut out_of_band = JoinSet::new();
+    let mut input = MessageInput::new(reader, client);
+    loop {
+        let step = async {
+            session.output.wait_below(high_water).await;
+            let slot = session.queue_slots.clone().acquire_owned().await;
+            (slot, input.next().await)
+        };
+        let (slot, message) = tokio::select! {
+            () = shutdown.cancelled() => break,
+            step = step => step,
+        };
+        let (Ok(slot), Ok(Some(message))) = (slot, message) else {
+            break;
+        };
+        if is_oob(&message) {
+            drop(slot);
+            out_of_band.spawn(session.clone().run_out_of_band(message));
+        } else if queue.send((message, slot)).is_err() {
+            break;
+        }
+        while out_of_band.try_join_next().is_some() {}
+    }
+    session.closing.store(true, Ordering::Relaxed);
+    drop(queue);
+    let _ = in_band.await;
+    out_of_band.join_all().await;
+    shared.events.unsubscribe(id);
+    output.close();
+    let _ = writer_task.await;
+}
+
+/// QEMU's `qmp_is_oob`: such requests bypass the queue even when `oob` is
+/// not enabled (they are then rejected at once).
+fn is_oob(message: &Message) -> bool {
+    matches!(message, Ok(Value::Object(m)) if m.contains_key("exec-oob") && !m.contains_key("execute"))
+}
+
+impl Session {
+    fn negotiated(&self) -> bool {
+        self.negotiated.load(Ordering::Acquire)
+    }
+
+    fn oob_enabled(&self) -> bool {
+        self.oob_enabled.load(Ordering::Acquire)
+    }
+
+    async fn run_in_band(self: Arc<Self>, mut queue: mpsc::UnboundedReceiver<Queued>) {
+        while let Some((message, slot)) = queue.recv().await {
+            if self.closing.load(Ordering::Relaxed) {
+                continue;
+            }
+            // Decided before running: qmp_capabilities may enable oob.
+            let held = if self.oob_enabled() {
+                drop(slot);
+                None
+            } else {
+                Some(slot)
+            };
+            self.handle(message).await;
+            drop(held);
+        }
+    }
+
+    async fn run_out_of_band(self: Arc<Self>, message: Message) {
+        self.handle(message).await;
+    }
+
+    async fn handle(&self, message: Message) {
+        let flavor = Flavor::Qmp {
+            oob_enabled: self.oob_enabled(),
+        };
+        let response = match parse_request(message, flavor) {
+            Err(rejection) => Some(rejection.response()),
+            Ok(request) if request.command == QMP_CAPABILITIES => self.capabilities(request),
+            Ok(request) if !self.negotiated() => {
+                let error = QmpError::command_not_found(&request.command);
+                Some(respond(
+                    Err(capabilities::expecting_negotiation(error)),
+                    request.id,
+                ))
+            }
+            Ok(request) => {
+                let ctx = Context::new(
+                    self.client.clone(),
+                    Some(self.shared.events.clone()),
+                    self.shared.commands.state.clone(),
+                    request.oob,
+                );
+                self.shared.commands.run(&ctx, request).await
+            }
+        };
+        if let Some(response) = response {
+            self.output.push(&qmp_line(&response));
+        }
+    }
+
+    /// `qmp_capabilities`, in either mode. On success the response goes out
+    /// before the client is subscribed to events.
+    fn capabilities(&self, request: Request) -> Option<Value> {
+        let negotiated = self.negotiated();
+        let commands = &self.shared.commands;
+        let info = match negotiated {
+            true => commands.table.find(QMP_CAPABILITIES).copied(),
+            false => None,
+        }
+        .unwrap_or(BUILTIN_INFO);
+        let result = match negotiated {
+            true => commands.check(&info, request.oob),
+            false if request.oob => Err(QmpError::no_oob(QMP_CAPABILITIES)),
+            false => Ok(()),
+        }
+        .and_then(|()| self.negotiate(&request.arguments, negotiated));
+        match result {
+            Ok(()) => {
+                let response = respond(Ok(Value::Object(Map::new())), request.id);
+                self.output.push(&qmp_line(&response));
+                self.shared
+                    .events
+                    .subscribe(self.client.id, self.output.clone());
+                None
+            }
+            Err(error) if !negotiated => Some(respond(
+                Err(capabilities::expecting_negotiation(error)),
+                request.id,
+            )),
+            Err(error) => Some(respond(Err(error), request.id)),
+        }
+    }
+
+    fn negotiate(&self, arguments: &Map<String, Value>, negotiated: bool) -> Result<(), QmpError> {
+        let mut input = self
+            .shared
+            .commands
+            .state
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .input(true);
+        let config = &self.shared.config;
+        let enable_oob =
+            capabilities::negotiate(&mut input, arguments, negotiated, config.offer_oob)?;
+        if enable_oob {
+            self.oob_enabled.store(true, Ordering::Release);
+            self.queue_slots
+                .add_permits(config.max_queued.saturating_sub(1));
+        }
+        self.negotiated.store(true, Ordering::Release);
+        Ok(())
+    }
+}
