@@ -3,18 +3,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{Scope, attrs, cfg, id, rt, ty, value};
+use super::common::{Cx, Scope, attrs, cfg, id};
 use crate::model::EventDef;
 
-pub fn events(events: &[EventDef]) -> TokenStream {
-    let rt = rt();
-    let value = value();
+pub fn events(cx: &Cx, events: &[EventDef]) -> TokenStream {
+    let (option, some, none) = (cx.option(), cx.some(), cx.none());
+    let (result, ok) = (cx.result(), cx.ok());
     let variants = events.iter().map(|e| {
         let attrs = attrs(&e.meta);
         let name = id(&e.ident);
         match &e.data {
             Some(t) => {
-                let t = ty(t, Scope::Sibling);
+                let t = cx.ty(t, Scope::Sibling);
                 quote!(#attrs #name(#t),)
             }
             None => quote!(#attrs #name,),
@@ -35,9 +35,9 @@ pub fn events(events: &[EventDef]) -> TokenStream {
         let cfg = cfg(&e.meta.cfg);
         let name = id(&e.ident);
         if e.data.is_some() {
-            quote!(#cfg Self::#name(data) => #rt::to_value(data, policy).map(::std::option::Option::Some),)
+            quote!(#cfg Self::#name(data) => rt::to_value(data, policy).map(#some),)
         } else {
-            quote!(#cfg Self::#name => ::std::result::Result::Ok(::std::option::Option::None),)
+            quote!(#cfg Self::#name => #ok(#none),)
         }
     });
     let parse_arms = events.iter().map(|e| {
@@ -46,7 +46,7 @@ pub fn events(events: &[EventDef]) -> TokenStream {
         let wire = &e.wire;
         if e.data.is_some() {
             quote! {
-                #cfg #wire => Self::#name(#rt::from_value(data.unwrap_or(&empty), false, ::std::default::Default::default())?),
+                #cfg #wire => Self::#name(rt::from_value(data.unwrap_or(&empty), false, ::std::default::Default::default())?),
             }
         } else {
             quote!(#cfg #wire => Self::#name,)
@@ -55,14 +55,14 @@ pub fn events(events: &[EventDef]) -> TokenStream {
     let parse = if events.is_empty() {
         quote! {
             let _ = (name, data);
-            ::std::result::Result::Ok(::std::option::Option::None)
+            #ok(#none)
         }
     } else {
         quote! {
-            let empty = #value::Object(::std::default::Default::default());
-            ::std::result::Result::Ok(::std::option::Option::Some(match name {
+            let empty = rt::Value::Object(::std::default::Default::default());
+            #ok(#some(match name {
                 #(#parse_arms)*
-                _ => return ::std::result::Result::Ok(::std::option::Option::None),
+                _ => return #ok(#none),
             }))
         }
     };
@@ -76,15 +76,15 @@ pub fn events(events: &[EventDef]) -> TokenStream {
         #[derive(Clone, Debug, PartialEq)]
         pub enum Event { #(#variants)* }
 
-        impl #rt::event::QapiEvent for Event {
+        impl rt::event::QapiEvent for Event {
             fn name(&self) -> &'static str {
                 match #scrutinee { #(#name_arms)* }
             }
-            fn data(&self, policy: #rt::CompatPolicy) -> ::std::result::Result<::std::option::Option<#value>, ::rqapi_runtime::qmp::QmpError> {
+            fn data(&self, policy: rt::CompatPolicy) -> #result<#option<rt::Value>, rt::QmpError> {
                 let _ = policy;
                 match #scrutinee { #(#data_arms)* }
             }
-            fn from_parts(name: &str, data: ::std::option::Option<&#value>) -> ::std::result::Result<::std::option::Option<Self>, ::rqapi_runtime::qmp::QmpError> {
+            fn from_parts(name: &str, data: #option<&rt::Value>) -> #result<#option<Self>, rt::QmpError> {
                 #parse
             }
         }

@@ -190,22 +190,44 @@ impl Input {
             .check_input(features, ErrorClass::GenericError, "parameter", name)
     }
 
-    /// A mandatory member (policy check, then `visit_type_T`).
+    /// A mandatory member without special features (`visit_type_T`).
     pub fn member<T: Visit>(
         &mut self,
         members: &Map<String, Value>,
         name: &'static str,
-        features: Features,
     ) -> VisitResult<T> {
-        self.reject_marked(name, features)?;
         match self.consume(members, name) {
             Some(value) => T::visit(self, Some(name), value),
             None => Err(self.missing(Some(name))),
         }
     }
 
+    /// A mandatory member marked `deprecated` or `unstable`: the input
+    /// policy check, then as [`member`](Self::member).
+    pub fn member_marked<T: Visit>(
+        &mut self,
+        members: &Map<String, Value>,
+        name: &'static str,
+        features: Features,
+    ) -> VisitResult<T> {
+        self.reject_marked(name, features)?;
+        self.member(members, name)
+    }
+
     /// An optional member (`visit_optional`, then as [`member`](Self::member)).
     pub fn optional<T: Visit>(
+        &mut self,
+        members: &Map<String, Value>,
+        name: &'static str,
+    ) -> VisitResult<Option<T>> {
+        if !members.contains_key(name) {
+            return Ok(None);
+        }
+        self.member(members, name).map(Some)
+    }
+
+    /// An optional member marked `deprecated` or `unstable`.
+    pub fn optional_marked<T: Visit>(
         &mut self,
         members: &Map<String, Value>,
         name: &'static str,
@@ -214,7 +236,7 @@ impl Input {
         if !members.contains_key(name) {
             return Ok(None);
         }
-        self.member(members, name, features).map(Some)
+        self.member_marked(members, name, features).map(Some)
     }
 
     /// A whole array (`visit_start_list` .. `visit_end_list`); elements are
