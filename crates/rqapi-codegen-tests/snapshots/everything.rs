@@ -235,15 +235,6 @@ pub mod types {
         /// optional label
         pub label: Option<String>,
     }
-    impl rt::Visit for Base {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Base {
         fn visit_members(
             v: &mut rt::Input,
@@ -263,6 +254,15 @@ pub mod types {
             map.serialize_entry("id", &self.id)?;
             rt::optional_entry(map, "label", &self.label)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for Base {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for Base {
@@ -341,15 +341,6 @@ pub mod types {
         #[cfg(all(target_os = "linux", any()))]
         pub never: Option<String>,
     }
-    impl rt::Visit for Scalars {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Scalars {
         fn visit_members(
             v: &mut rt::Input,
@@ -425,6 +416,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for Scalars {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for Scalars {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -448,15 +448,6 @@ pub mod types {
         /// the same in snake case
         pub max_bytes_2: i64,
     }
-    impl rt::Visit for CamelMembers {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for CamelMembers {
         fn visit_members(
             v: &mut rt::Input,
@@ -476,6 +467,15 @@ pub mod types {
             map.serialize_entry("maxBytes", &self.max_bytes)?;
             map.serialize_entry("max-bytes", &self.max_bytes_2)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for CamelMembers {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for CamelMembers {
@@ -503,15 +503,6 @@ pub mod types {
         /// more subtrees
         pub children: Option<Vec<Tree>>,
     }
-    impl rt::Visit for Tree {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Tree {
         fn visit_members(
             v: &mut rt::Input,
@@ -535,6 +526,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for Tree {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for Tree {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -553,15 +553,6 @@ pub mod types {
     /// No members at all.
     #[derive(Clone, Debug, PartialEq)]
     pub struct Empty {}
-    impl rt::Visit for Empty {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Empty {
         fn visit_members(
             _v: &mut rt::Input,
@@ -576,6 +567,15 @@ pub mod types {
             _map: &mut M,
         ) -> Result<(), M::Error> {
             Ok(())
+        }
+    }
+    impl rt::Visit for Empty {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for Empty {
@@ -601,15 +601,6 @@ pub mod types {
         /// member
         pub x: i64,
     }
-    impl rt::Visit for Flagged {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Flagged {
         fn visit_members(
             v: &mut rt::Input,
@@ -625,6 +616,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("x", &self.x)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for Flagged {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for Flagged {
@@ -707,15 +707,6 @@ pub mod types {
         /// radius
         pub radius: f64,
     }
-    impl rt::Visit for Circle {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Circle {
         fn visit_members(
             v: &mut rt::Input,
@@ -733,6 +724,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("radius", &self.radius)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for Circle {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for Circle {
@@ -757,15 +757,6 @@ pub mod types {
         /// optional tilt
         pub tilt: Option<f64>,
     }
-    impl rt::Visit for Square {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Square {
         fn visit_members(
             v: &mut rt::Input,
@@ -785,6 +776,15 @@ pub mod types {
             map.serialize_entry("side", &self.side)?;
             rt::optional_entry(map, "tilt", &self.tilt)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for Square {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for Square {
@@ -809,15 +809,6 @@ pub mod types {
         /// optional inner shape (recursion through a union)
         pub inner: Option<Box<Shape>>,
     }
-    impl rt::Visit for Polygon {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Polygon {
         fn visit_members(
             v: &mut rt::Input,
@@ -837,6 +828,15 @@ pub mod types {
             map.serialize_entry("corners", &self.corners)?;
             rt::optional_entry(map, "inner", &self.inner)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for Polygon {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for Polygon {
@@ -863,15 +863,6 @@ pub mod types {
         pub kind: ShapeBranch,
         /// colour
         pub colour: Option<Colour>,
-    }
-    impl rt::Visit for Shape {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for Shape {
         fn visit_members(
@@ -943,21 +934,6 @@ pub mod types {
             Ok(())
         }
     }
-    impl rt::serde::Serialize for Shape {
-        fn serialize<S: rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            rt::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> rt::serde::Deserialize<'de> for Shape {
-        fn deserialize<D: rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            rt::deserialize(deserializer, true)
-        }
-    }
     /// The branches of [`Shape`], selected by member `kind`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum ShapeBranch {
@@ -981,13 +957,7 @@ pub mod types {
             }
         }
     }
-    /// A union with a named base.
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct NamedBaseUnion {
-        /// discriminator
-        pub kind: NamedBaseUnionBranch,
-    }
-    impl rt::Visit for NamedBaseUnion {
+    impl rt::Visit for Shape {
         fn visit(
             v: &mut rt::Input,
             name: rt::Name,
@@ -995,6 +965,27 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+    }
+    impl rt::serde::Serialize for Shape {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for Shape {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
+    /// A union with a named base.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct NamedBaseUnion {
+        /// discriminator
+        pub kind: NamedBaseUnionBranch,
     }
     impl rt::VisitMembers for NamedBaseUnion {
         fn visit_members(
@@ -1044,21 +1035,6 @@ pub mod types {
             Ok(())
         }
     }
-    impl rt::serde::Serialize for NamedBaseUnion {
-        fn serialize<S: rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            rt::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> rt::serde::Deserialize<'de> for NamedBaseUnion {
-        fn deserialize<D: rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            rt::deserialize(deserializer, true)
-        }
-    }
     /// The branches of [`NamedBaseUnion`], selected by member `kind`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum NamedBaseUnionBranch {
@@ -1082,12 +1058,7 @@ pub mod types {
             }
         }
     }
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct ShapeBase {
-        /// discriminator
-        pub kind: ShapeKind,
-    }
-    impl rt::Visit for ShapeBase {
+    impl rt::Visit for NamedBaseUnion {
         fn visit(
             v: &mut rt::Input,
             name: rt::Name,
@@ -1095,6 +1066,26 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+    }
+    impl rt::serde::Serialize for NamedBaseUnion {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for NamedBaseUnion {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct ShapeBase {
+        /// discriminator
+        pub kind: ShapeKind,
     }
     impl rt::VisitMembers for ShapeBase {
         fn visit_members(
@@ -1113,6 +1104,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("kind", &self.kind)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for ShapeBase {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for ShapeBase {
@@ -1264,15 +1264,6 @@ pub mod types {
         /// optional
         pub saturate: Option<bool>,
     }
-    impl rt::Visit for AddArguments {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for AddArguments {
         fn visit_members(
             v: &mut rt::Input,
@@ -1294,6 +1285,15 @@ pub mod types {
             map.serialize_entry("b", &self.b)?;
             rt::optional_entry(map, "saturate", &self.saturate)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for AddArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for AddArguments {
@@ -1319,15 +1319,6 @@ pub mod types {
         /// anything
         pub value: Value,
     }
-    impl rt::Visit for EchoArguments {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for EchoArguments {
         fn visit_members(
             v: &mut rt::Input,
@@ -1345,6 +1336,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("value", &self.value)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for EchoArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for EchoArguments {
@@ -1373,15 +1373,6 @@ pub mod types {
         #[deprecated]
         pub old: Option<i64>,
     }
-    impl rt::Visit for ShapeDrawnEvent {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for ShapeDrawnEvent {
         fn visit_members(
             v: &mut rt::Input,
@@ -1403,6 +1394,15 @@ pub mod types {
                 rt::optional_entry(map, "old", &self.old)?;
             }
             Ok(())
+        }
+    }
+    impl rt::Visit for ShapeDrawnEvent {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for ShapeDrawnEvent {

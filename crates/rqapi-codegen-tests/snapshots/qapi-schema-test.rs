@@ -75,15 +75,6 @@ pub mod types {
         pub boolean: bool,
         pub string: String,
     }
-    impl rt::Visit for TestStruct {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for TestStruct {
         fn visit_members(
             v: &mut rt::Input,
@@ -105,6 +96,15 @@ pub mod types {
             map.serialize_entry("boolean", &self.boolean)?;
             map.serialize_entry("string", &self.string)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for TestStruct {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for TestStruct {
@@ -129,15 +129,6 @@ pub mod types {
         pub enum3: EnumOne,
         pub enum4: Option<EnumOne>,
     }
-    impl rt::Visit for NestedEnumsOne {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for NestedEnumsOne {
         fn visit_members(
             v: &mut rt::Input,
@@ -161,6 +152,15 @@ pub mod types {
             map.serialize_entry("enum3", &self.enum3)?;
             rt::optional_entry(map, "enum4", &self.enum4)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for NestedEnumsOne {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for NestedEnumsOne {
@@ -222,15 +222,6 @@ pub mod types {
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct Empty1 {}
-    impl rt::Visit for Empty1 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Empty1 {
         fn visit_members(
             _v: &mut rt::Input,
@@ -245,6 +236,15 @@ pub mod types {
             _map: &mut M,
         ) -> Result<(), M::Error> {
             Ok(())
+        }
+    }
+    impl rt::Visit for Empty1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for Empty1 {
@@ -264,15 +264,6 @@ pub mod types {
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct Empty2 {}
-    impl rt::Visit for Empty2 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for Empty2 {
         fn visit_members(
             _v: &mut rt::Input,
@@ -287,6 +278,15 @@ pub mod types {
             _map: &mut M,
         ) -> Result<(), M::Error> {
             Ok(())
+        }
+    }
+    impl rt::Visit for Empty2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for Empty2 {
@@ -307,15 +307,6 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq)]
     pub struct Union {
         pub r#type: UnionBranch,
-    }
-    impl rt::Visit for Union {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for Union {
         fn visit_members(
@@ -359,21 +350,6 @@ pub mod types {
             Ok(())
         }
     }
-    impl rt::serde::Serialize for Union {
-        fn serialize<S: rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            rt::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> rt::serde::Deserialize<'de> for Union {
-        fn deserialize<D: rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            rt::deserialize(deserializer, true)
-        }
-    }
     /// The branches of [`Union`], selected by member `type`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum UnionBranch {
@@ -395,6 +371,30 @@ pub mod types {
                 Self::Value3 => EnumOne::Value3,
                 Self::Value4 => EnumOne::Value4,
             }
+        }
+    }
+    impl rt::Visit for Union {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Union {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for Union {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -453,15 +453,6 @@ pub mod types {
         pub string: String,
         pub enum1: Option<EnumOne>,
     }
-    impl rt::Visit for UserDefOne {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for UserDefOne {
         fn visit_members(
             v: &mut rt::Input,
@@ -483,6 +474,15 @@ pub mod types {
             map.serialize_entry("string", &self.string)?;
             rt::optional_entry(map, "enum1", &self.enum1)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for UserDefOne {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefOne {
@@ -560,15 +560,6 @@ pub mod types {
     pub struct UserDefZero {
         pub integer: i64,
     }
-    impl rt::Visit for UserDefZero {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for UserDefZero {
         fn visit_members(
             v: &mut rt::Input,
@@ -586,6 +577,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for UserDefZero {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefZero {
@@ -608,15 +608,6 @@ pub mod types {
         pub userdef: UserDefOne,
         pub string: String,
     }
-    impl rt::Visit for UserDefTwoDictDict {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for UserDefTwoDictDict {
         fn visit_members(
             v: &mut rt::Input,
@@ -636,6 +627,15 @@ pub mod types {
             map.serialize_entry("userdef", &self.userdef)?;
             map.serialize_entry("string", &self.string)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for UserDefTwoDictDict {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefTwoDictDict {
@@ -658,15 +658,6 @@ pub mod types {
         pub string1: String,
         pub dict2: UserDefTwoDictDict,
         pub dict3: Option<UserDefTwoDictDict>,
-    }
-    impl rt::Visit for UserDefTwoDict {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for UserDefTwoDict {
         fn visit_members(
@@ -691,6 +682,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for UserDefTwoDict {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for UserDefTwoDict {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -710,15 +710,6 @@ pub mod types {
     pub struct UserDefTwo {
         pub string0: String,
         pub dict1: UserDefTwoDict,
-    }
-    impl rt::Visit for UserDefTwo {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for UserDefTwo {
         fn visit_members(
@@ -741,6 +732,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for UserDefTwo {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for UserDefTwo {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -760,15 +760,6 @@ pub mod types {
     pub struct UserDefThree {
         pub string0: String,
     }
-    impl rt::Visit for UserDefThree {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for UserDefThree {
         fn visit_members(
             v: &mut rt::Input,
@@ -786,6 +777,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("string0", &self.string0)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for UserDefThree {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefThree {
@@ -808,15 +808,6 @@ pub mod types {
         pub unused1: Vec<UserDefOne>,
         pub unused2: Vec<UserDefTwo>,
         pub unused3: Vec<TestStruct>,
-    }
-    impl rt::Visit for ForceArrays {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for ForceArrays {
         fn visit_members(
@@ -841,6 +832,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for ForceArrays {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for ForceArrays {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -860,15 +860,6 @@ pub mod types {
     pub struct UserDefA {
         pub boolean: bool,
         pub a_b: Option<i64>,
-    }
-    impl rt::Visit for UserDefA {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for UserDefA {
         fn visit_members(
@@ -891,6 +882,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for UserDefA {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for UserDefA {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -910,15 +910,6 @@ pub mod types {
     pub struct UserDefB {
         pub intb: i64,
         pub a_b: Option<bool>,
-    }
-    impl rt::Visit for UserDefB {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for UserDefB {
         fn visit_members(
@@ -941,6 +932,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for UserDefB {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for UserDefB {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -961,15 +961,6 @@ pub mod types {
         pub integer: i64,
         pub string: String,
         pub enum1: UserDefFlatUnionBranch,
-    }
-    impl rt::Visit for UserDefFlatUnion {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for UserDefFlatUnion {
         fn visit_members(
@@ -1039,21 +1030,6 @@ pub mod types {
             Ok(())
         }
     }
-    impl rt::serde::Serialize for UserDefFlatUnion {
-        fn serialize<S: rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            rt::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> rt::serde::Deserialize<'de> for UserDefFlatUnion {
-        fn deserialize<D: rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            rt::deserialize(deserializer, true)
-        }
-    }
     /// The branches of [`UserDefFlatUnion`], selected by member `enum1`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum UserDefFlatUnionBranch {
@@ -1077,13 +1053,7 @@ pub mod types {
             }
         }
     }
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct UserDefUnionBase {
-        pub integer: i64,
-        pub string: String,
-        pub enum1: EnumOne,
-    }
-    impl rt::Visit for UserDefUnionBase {
+    impl rt::Visit for UserDefFlatUnion {
         fn visit(
             v: &mut rt::Input,
             name: rt::Name,
@@ -1091,6 +1061,27 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+    }
+    impl rt::serde::Serialize for UserDefFlatUnion {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for UserDefFlatUnion {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct UserDefUnionBase {
+        pub integer: i64,
+        pub string: String,
+        pub enum1: EnumOne,
     }
     impl rt::VisitMembers for UserDefUnionBase {
         fn visit_members(
@@ -1115,6 +1106,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for UserDefUnionBase {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for UserDefUnionBase {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -1135,15 +1135,6 @@ pub mod types {
         pub integer: Option<i64>,
         pub string: String,
         pub enum1: UserDefFlatUnion2Branch,
-    }
-    impl rt::Visit for UserDefFlatUnion2 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for UserDefFlatUnion2 {
         fn visit_members(
@@ -1203,21 +1194,6 @@ pub mod types {
             Ok(())
         }
     }
-    impl rt::serde::Serialize for UserDefFlatUnion2 {
-        fn serialize<S: rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            rt::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> rt::serde::Deserialize<'de> for UserDefFlatUnion2 {
-        fn deserialize<D: rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            rt::deserialize(deserializer, true)
-        }
-    }
     /// The branches of [`UserDefFlatUnion2`], selected by member `enum1`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum UserDefFlatUnion2Branch {
@@ -1235,11 +1211,7 @@ pub mod types {
             }
         }
     }
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct WrapAlternate {
-        pub alt: UserDefAlternate,
-    }
-    impl rt::Visit for WrapAlternate {
+    impl rt::Visit for UserDefFlatUnion2 {
         fn visit(
             v: &mut rt::Input,
             name: rt::Name,
@@ -1247,6 +1219,25 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+    }
+    impl rt::serde::Serialize for UserDefFlatUnion2 {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for UserDefFlatUnion2 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct WrapAlternate {
+        pub alt: UserDefAlternate,
     }
     impl rt::VisitMembers for WrapAlternate {
         fn visit_members(
@@ -1265,6 +1256,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("alt", &self.alt)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for WrapAlternate {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for WrapAlternate {
@@ -1330,15 +1330,6 @@ pub mod types {
         pub string1: String,
         pub string2: String,
     }
-    impl rt::Visit for UserDefC {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for UserDefC {
         fn visit_members(
             v: &mut rt::Input,
@@ -1358,6 +1349,15 @@ pub mod types {
             map.serialize_entry("string1", &self.string1)?;
             map.serialize_entry("string2", &self.string2)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for UserDefC {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefC {
@@ -1480,15 +1480,6 @@ pub mod types {
         pub integer: i64,
         pub name: String,
     }
-    impl rt::Visit for TestUnionTypeA1 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for TestUnionTypeA1 {
         fn visit_members(
             v: &mut rt::Input,
@@ -1508,6 +1499,15 @@ pub mod types {
             map.serialize_entry("integer", &self.integer)?;
             map.serialize_entry("name", &self.name)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for TestUnionTypeA1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for TestUnionTypeA1 {
@@ -1530,15 +1530,6 @@ pub mod types {
         pub integer: i64,
         pub size: i64,
     }
-    impl rt::Visit for TestUnionTypeA2 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for TestUnionTypeA2 {
         fn visit_members(
             v: &mut rt::Input,
@@ -1560,6 +1551,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for TestUnionTypeA2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for TestUnionTypeA2 {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -1578,15 +1578,6 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq)]
     pub struct TestUnionTypeA {
         pub type_a: TestUnionTypeABranch,
-    }
-    impl rt::Visit for TestUnionTypeA {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for TestUnionTypeA {
         fn visit_members(
@@ -1638,21 +1629,6 @@ pub mod types {
             Ok(())
         }
     }
-    impl rt::serde::Serialize for TestUnionTypeA {
-        fn serialize<S: rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            rt::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> rt::serde::Deserialize<'de> for TestUnionTypeA {
-        fn deserialize<D: rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            rt::deserialize(deserializer, true)
-        }
-    }
     /// The branches of [`TestUnionTypeA`], selected by member `type-a`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum TestUnionTypeABranch {
@@ -1670,12 +1646,7 @@ pub mod types {
             }
         }
     }
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct TestUnionTypeB {
-        pub integer: i64,
-        pub onoff: bool,
-    }
-    impl rt::Visit for TestUnionTypeB {
+    impl rt::Visit for TestUnionTypeA {
         fn visit(
             v: &mut rt::Input,
             name: rt::Name,
@@ -1683,6 +1654,26 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+    }
+    impl rt::serde::Serialize for TestUnionTypeA {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for TestUnionTypeA {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct TestUnionTypeB {
+        pub integer: i64,
+        pub onoff: bool,
     }
     impl rt::VisitMembers for TestUnionTypeB {
         fn visit_members(
@@ -1705,6 +1696,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for TestUnionTypeB {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for TestUnionTypeB {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -1723,15 +1723,6 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq)]
     pub struct TestUnionInUnion {
         pub r#type: TestUnionInUnionBranch,
-    }
-    impl rt::Visit for TestUnionInUnion {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for TestUnionInUnion {
         fn visit_members(
@@ -1783,21 +1774,6 @@ pub mod types {
             Ok(())
         }
     }
-    impl rt::serde::Serialize for TestUnionInUnion {
-        fn serialize<S: rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            rt::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> rt::serde::Deserialize<'de> for TestUnionInUnion {
-        fn deserialize<D: rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            rt::deserialize(deserializer, true)
-        }
-    }
     /// The branches of [`TestUnionInUnion`], selected by member `type`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum TestUnionInUnionBranch {
@@ -1813,6 +1789,30 @@ pub mod types {
                 Self::ValueA(_) => TestUnionEnum::ValueA,
                 Self::ValueB(_) => TestUnionEnum::ValueB,
             }
+        }
+    }
+    impl rt::Visit for TestUnionInUnion {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for TestUnionInUnion {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for TestUnionInUnion {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
@@ -2055,15 +2055,6 @@ pub mod types {
         pub any: Option<Vec<rt::Value>>,
         pub user: Option<Vec<Status>>,
     }
-    impl rt::Visit for ArrayStruct {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for ArrayStruct {
         fn visit_members(
             v: &mut rt::Input,
@@ -2109,6 +2100,15 @@ pub mod types {
             rt::optional_entry(map, "any", &self.any)?;
             rt::optional_entry(map, "user", &self.user)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for ArrayStruct {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for ArrayStruct {
@@ -2183,15 +2183,6 @@ pub mod types {
     pub struct SecondArrayRef {
         pub s: Vec<Status>,
     }
-    impl rt::Visit for SecondArrayRef {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for SecondArrayRef {
         fn visit_members(
             v: &mut rt::Input,
@@ -2207,6 +2198,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("s", &self.s)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for SecondArrayRef {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for SecondArrayRef {
@@ -2228,15 +2228,6 @@ pub mod types {
     pub struct UserDefCmd1Arguments {
         pub ud1a: UserDefOne,
     }
-    impl rt::Visit for UserDefCmd1Arguments {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for UserDefCmd1Arguments {
         fn visit_members(
             v: &mut rt::Input,
@@ -2254,6 +2245,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("ud1a", &self.ud1a)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for UserDefCmd1Arguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefCmd1Arguments {
@@ -2276,15 +2276,6 @@ pub mod types {
         pub ud1a: UserDefOne,
         pub ud1b: Option<UserDefOne>,
     }
-    impl rt::Visit for UserDefCmd2Arguments {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for UserDefCmd2Arguments {
         fn visit_members(
             v: &mut rt::Input,
@@ -2304,6 +2295,15 @@ pub mod types {
             map.serialize_entry("ud1a", &self.ud1a)?;
             rt::optional_entry(map, "ud1b", &self.ud1b)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for UserDefCmd2Arguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefCmd2Arguments {
@@ -2326,15 +2326,6 @@ pub mod types {
         pub a: i64,
         pub b: Option<i64>,
     }
-    impl rt::Visit for GuestGetTimeArguments {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for GuestGetTimeArguments {
         fn visit_members(
             v: &mut rt::Input,
@@ -2356,6 +2347,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for GuestGetTimeArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for GuestGetTimeArguments {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -2375,15 +2375,6 @@ pub mod types {
     pub struct GuestSyncArguments {
         pub arg: rt::Value,
     }
-    impl rt::Visit for GuestSyncArguments {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for GuestSyncArguments {
         fn visit_members(
             v: &mut rt::Input,
@@ -2401,6 +2392,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("arg", &self.arg)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for GuestSyncArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for GuestSyncArguments {
@@ -2425,15 +2425,6 @@ pub mod types {
         pub u16: Option<Vec<u16>>,
         pub i64x: Option<i64>,
         pub u64x: Option<u64>,
-    }
-    impl rt::Visit for UserDefOptions {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for UserDefOptions {
         fn visit_members(
@@ -2462,6 +2453,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for UserDefOptions {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for UserDefOptions {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -2482,15 +2482,6 @@ pub mod types {
         pub struct1: UserDefOne,
         pub string: String,
         pub enum2: Option<EnumOne>,
-    }
-    impl rt::Visit for EventStructOne {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for EventStructOne {
         fn visit_members(
@@ -2515,6 +2506,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for EventStructOne {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for EventStructOne {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -2535,15 +2535,6 @@ pub mod types {
         pub a: Option<i64>,
         pub b: Option<UserDefOne>,
         pub c: String,
-    }
-    impl rt::Visit for EventCEvent {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for EventCEvent {
         fn visit_members(
@@ -2568,6 +2559,15 @@ pub mod types {
             Ok(())
         }
     }
+    impl rt::Visit for EventCEvent {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for EventCEvent {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -2589,15 +2589,6 @@ pub mod types {
         pub b: String,
         pub c: Option<String>,
         pub enum3: Option<EnumOne>,
-    }
-    impl rt::Visit for EventDEvent {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for EventDEvent {
         fn visit_members(
@@ -2622,6 +2613,15 @@ pub mod types {
             rt::optional_entry(map, "c", &self.c)?;
             rt::optional_entry(map, "enum3", &self.enum3)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for EventDEvent {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for EventDEvent {
@@ -2690,15 +2690,6 @@ pub mod types {
     pub struct OrgQemuXBase {
         pub org_qemu_x_member1: OrgQemuXEnum,
     }
-    impl rt::Visit for OrgQemuXBase {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for OrgQemuXBase {
         fn visit_members(
             v: &mut rt::Input,
@@ -2716,6 +2707,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("__org.qemu_x-member1", &self.org_qemu_x_member1)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for OrgQemuXBase {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for OrgQemuXBase {
@@ -2739,15 +2739,6 @@ pub mod types {
         pub org_qemu_x_member2: String,
         pub wchar_t: Option<i64>,
     }
-    impl rt::Visit for OrgQemuXStruct {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for OrgQemuXStruct {
         fn visit_members(
             v: &mut rt::Input,
@@ -2769,6 +2760,15 @@ pub mod types {
             map.serialize_entry("__org.qemu_x-member2", &self.org_qemu_x_member2)?;
             rt::optional_entry(map, "wchar-t", &self.wchar_t)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for OrgQemuXStruct {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for OrgQemuXStruct {
@@ -2826,15 +2826,6 @@ pub mod types {
     pub struct OrgQemuXStruct2 {
         pub array: Vec<OrgQemuXUnion>,
     }
-    impl rt::Visit for OrgQemuXStruct2 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for OrgQemuXStruct2 {
         fn visit_members(
             v: &mut rt::Input,
@@ -2852,6 +2843,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("array", &self.array)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for OrgQemuXStruct2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for OrgQemuXStruct2 {
@@ -2872,15 +2872,6 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrgQemuXUnion {
         pub org_qemu_x_member1: OrgQemuXUnionBranch,
-    }
-    impl rt::Visit for OrgQemuXUnion {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
     }
     impl rt::VisitMembers for OrgQemuXUnion {
         fn visit_members(
@@ -2926,6 +2917,29 @@ pub mod types {
             Ok(())
         }
     }
+    /// The branches of [`OrgQemuXUnion`], selected by member `__org.qemu_x-member1`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub enum OrgQemuXUnionBranch {
+        /// Branch for `__org.qemu_x-value`.
+        OrgQemuXValue(OrgQemuXStruct2),
+    }
+    impl OrgQemuXUnionBranch {
+        /// The tag value of this branch.
+        pub fn tag(&self) -> OrgQemuXEnum {
+            match self {
+                Self::OrgQemuXValue(_) => OrgQemuXEnum::OrgQemuXValue,
+            }
+        }
+    }
+    impl rt::Visit for OrgQemuXUnion {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
     impl rt::serde::Serialize for OrgQemuXUnion {
         fn serialize<S: rt::serde::Serializer>(
             &self,
@@ -2939,20 +2953,6 @@ pub mod types {
             deserializer: D,
         ) -> Result<Self, D::Error> {
             rt::deserialize(deserializer, true)
-        }
-    }
-    /// The branches of [`OrgQemuXUnion`], selected by member `__org.qemu_x-member1`.
-    #[derive(Clone, Debug, PartialEq)]
-    pub enum OrgQemuXUnionBranch {
-        /// Branch for `__org.qemu_x-value`.
-        OrgQemuXValue(OrgQemuXStruct2),
-    }
-    impl OrgQemuXUnionBranch {
-        /// The tag value of this branch.
-        pub fn tag(&self) -> OrgQemuXEnum {
-            match self {
-                Self::OrgQemuXValue(_) => OrgQemuXEnum::OrgQemuXValue,
-            }
         }
     }
     #[derive(Clone, Debug, PartialEq)]
@@ -2998,15 +2998,6 @@ pub mod types {
         pub c: OrgQemuXUnion,
         pub d: OrgQemuXAlt,
     }
-    impl rt::Visit for OrgQemuXCommandArguments {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for OrgQemuXCommandArguments {
         fn visit_members(
             v: &mut rt::Input,
@@ -3030,6 +3021,15 @@ pub mod types {
             map.serialize_entry("c", &self.c)?;
             map.serialize_entry("d", &self.d)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for OrgQemuXCommandArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for OrgQemuXCommandArguments {
@@ -3057,16 +3057,6 @@ pub mod types {
         pub baz: Option<String>,
     }
     #[cfg(all())]
-    impl rt::Visit for TestIfStruct {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
-    #[cfg(all())]
     impl rt::VisitMembers for TestIfStruct {
         fn visit_members(
             v: &mut rt::Input,
@@ -3091,6 +3081,16 @@ pub mod types {
             #[cfg(all())] map.serialize_entry("bar", &self.bar)?;
             #[cfg(all())] rt::optional_entry(map, "baz", &self.baz)?;
             Ok(())
+        }
+    }
+    #[cfg(all())]
+    impl rt::Visit for TestIfStruct {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     #[cfg(all())]
@@ -3175,16 +3175,6 @@ pub mod types {
         pub r#type: TestIfUnionBranch,
     }
     #[cfg(all(all(), all()))]
-    impl rt::Visit for TestIfUnion {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
-    #[cfg(all(all(), all()))]
     impl rt::VisitMembers for TestIfUnion {
         fn visit_members(
             v: &mut rt::Input,
@@ -3238,23 +3228,6 @@ pub mod types {
             Ok(())
         }
     }
-    #[cfg(all(all(), all()))]
-    impl rt::serde::Serialize for TestIfUnion {
-        fn serialize<S: rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            rt::serialize_struct(self, serializer)
-        }
-    }
-    #[cfg(all(all(), all()))]
-    impl<'de> rt::serde::Deserialize<'de> for TestIfUnion {
-        fn deserialize<D: rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            rt::deserialize(deserializer, true)
-        }
-    }
     /// The branches of [`TestIfUnion`], selected by member `type`.
     #[cfg(all(all(), all()))]
     #[derive(Clone, Debug, PartialEq)]
@@ -3277,12 +3250,7 @@ pub mod types {
         }
     }
     #[cfg(all(all(), all()))]
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct TestIfUnionCmdArguments {
-        pub union_cmd_arg: TestIfUnion,
-    }
-    #[cfg(all(all(), all()))]
-    impl rt::Visit for TestIfUnionCmdArguments {
+    impl rt::Visit for TestIfUnion {
         fn visit(
             v: &mut rt::Input,
             name: rt::Name,
@@ -3290,6 +3258,28 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+    }
+    #[cfg(all(all(), all()))]
+    impl rt::serde::Serialize for TestIfUnion {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    #[cfg(all(all(), all()))]
+    impl<'de> rt::serde::Deserialize<'de> for TestIfUnion {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
+    #[cfg(all(all(), all()))]
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct TestIfUnionCmdArguments {
+        pub union_cmd_arg: TestIfUnion,
     }
     #[cfg(all(all(), all()))]
     impl rt::VisitMembers for TestIfUnionCmdArguments {
@@ -3310,6 +3300,16 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("union-cmd-arg", &self.union_cmd_arg)?;
             Ok(())
+        }
+    }
+    #[cfg(all(all(), all()))]
+    impl rt::Visit for TestIfUnionCmdArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     #[cfg(all(all(), all()))]
@@ -3379,16 +3379,6 @@ pub mod types {
         pub alt_cmd_arg: TestIfAlternate,
     }
     #[cfg(all(all(), all()))]
-    impl rt::Visit for TestIfAlternateCmdArguments {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
-    #[cfg(all(all(), all()))]
     impl rt::VisitMembers for TestIfAlternateCmdArguments {
         fn visit_members(
             v: &mut rt::Input,
@@ -3407,6 +3397,16 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("alt-cmd-arg", &self.alt_cmd_arg)?;
             Ok(())
+        }
+    }
+    #[cfg(all(all(), all()))]
+    impl rt::Visit for TestIfAlternateCmdArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     #[cfg(all(all(), all()))]
@@ -3430,15 +3430,6 @@ pub mod types {
     pub struct FeatureStruct0 {
         pub foo: i64,
     }
-    impl rt::Visit for FeatureStruct0 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for FeatureStruct0 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3456,6 +3447,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for FeatureStruct0 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct0 {
@@ -3480,15 +3480,6 @@ pub mod types {
         #[deprecated]
         pub foo: i64,
     }
-    impl rt::Visit for FeatureStruct1 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for FeatureStruct1 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3508,6 +3499,15 @@ pub mod types {
                 map.serialize_entry("foo", &self.foo)?;
             }
             Ok(())
+        }
+    }
+    impl rt::Visit for FeatureStruct1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct1 {
@@ -3531,15 +3531,6 @@ pub mod types {
         /// **Unstable.**
         pub foo: i64,
     }
-    impl rt::Visit for FeatureStruct2 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for FeatureStruct2 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3559,6 +3550,15 @@ pub mod types {
                 map.serialize_entry("foo", &self.foo)?;
             }
             Ok(())
+        }
+    }
+    impl rt::Visit for FeatureStruct2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct2 {
@@ -3583,15 +3583,6 @@ pub mod types {
     pub struct FeatureStruct3 {
         pub foo: i64,
     }
-    impl rt::Visit for FeatureStruct3 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for FeatureStruct3 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3609,6 +3600,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for FeatureStruct3 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct3 {
@@ -3637,15 +3637,6 @@ pub mod types {
     pub struct FeatureStruct4 {
         pub namespace_test: i64,
     }
-    impl rt::Visit for FeatureStruct4 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for FeatureStruct4 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3663,6 +3654,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("namespace-test", &self.namespace_test)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for FeatureStruct4 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct4 {
@@ -3685,15 +3685,6 @@ pub mod types {
     pub struct CondFeatureStruct1 {
         pub foo: i64,
     }
-    impl rt::Visit for CondFeatureStruct1 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for CondFeatureStruct1 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3711,6 +3702,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for CondFeatureStruct1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for CondFeatureStruct1 {
@@ -3735,15 +3735,6 @@ pub mod types {
     pub struct CondFeatureStruct2 {
         pub foo: i64,
     }
-    impl rt::Visit for CondFeatureStruct2 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for CondFeatureStruct2 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3761,6 +3752,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for CondFeatureStruct2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for CondFeatureStruct2 {
@@ -3783,15 +3783,6 @@ pub mod types {
     pub struct CondFeatureStruct3 {
         pub foo: i64,
     }
-    impl rt::Visit for CondFeatureStruct3 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for CondFeatureStruct3 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3809,6 +3800,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for CondFeatureStruct3 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for CondFeatureStruct3 {
@@ -3831,15 +3831,6 @@ pub mod types {
     pub struct CondFeatureStruct4 {
         pub foo: i64,
     }
-    impl rt::Visit for CondFeatureStruct4 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for CondFeatureStruct4 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3857,6 +3848,15 @@ pub mod types {
         ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for CondFeatureStruct4 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for CondFeatureStruct4 {
@@ -3941,15 +3941,6 @@ pub mod types {
     pub struct FeatureUnion1 {
         pub tag: FeatureUnion1Branch,
     }
-    impl rt::Visit for FeatureUnion1 {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for FeatureUnion1 {
         fn visit_members(
             v: &mut rt::Input,
@@ -3996,21 +3987,6 @@ pub mod types {
             Ok(())
         }
     }
-    impl rt::serde::Serialize for FeatureUnion1 {
-        fn serialize<S: rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            rt::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> rt::serde::Deserialize<'de> for FeatureUnion1 {
-        fn deserialize<D: rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            rt::deserialize(deserializer, true)
-        }
-    }
     /// The branches of [`FeatureUnion1`], selected by member `tag`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum FeatureUnion1Branch {
@@ -4029,6 +4005,30 @@ pub mod types {
                 Self::Zwei => FeatureEnum1::Zwei,
                 Self::Drei => FeatureEnum1::Drei,
             }
+        }
+    }
+    impl rt::Visit for FeatureUnion1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for FeatureUnion1 {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for FeatureUnion1 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4078,15 +4078,6 @@ pub mod types {
         pub cfs3: Option<CondFeatureStruct3>,
         pub cfs4: Option<CondFeatureStruct4>,
     }
-    impl rt::Visit for TestFeatures0Arguments {
-        fn visit(
-            v: &mut rt::Input,
-            name: rt::Name,
-            value: &rt::Value,
-        ) -> rt::VisitResult<Self> {
-            rt::visit_struct(v, name, value)
-        }
-    }
     impl rt::VisitMembers for TestFeatures0Arguments {
         fn visit_members(
             v: &mut rt::Input,
@@ -4120,6 +4111,15 @@ pub mod types {
             rt::optional_entry(map, "cfs3", &self.cfs3)?;
             rt::optional_entry(map, "cfs4", &self.cfs4)?;
             Ok(())
+        }
+    }
+    impl rt::Visit for TestFeatures0Arguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
         }
     }
     impl rt::serde::Serialize for TestFeatures0Arguments {

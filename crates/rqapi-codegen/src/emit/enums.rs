@@ -1,4 +1,5 @@
-//! Enums and alternates.
+//! Enums (the type and `QapiEnum`; the other impls are in
+//! [`super::boiler`]) and alternates.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -7,7 +8,9 @@ use rqapi_schema::schema::JsonType;
 use super::common::{Cx, Scope, attrs, cfg, features, id, marked};
 use crate::model::{AlternateDef, EnumDef};
 
-pub fn enum_def(cx: &Cx, e: &EnumDef) -> TokenStream {
+/// The enum's `QapiEnum` impl, with its declaration unless `decl` is
+/// false (written as text, see [`super::text`]).
+pub fn enum_def(cx: &Cx, e: &EnumDef, decl: bool) -> TokenStream {
     let name = id(&e.ident);
     let item_cfg = cfg(&e.meta.cfg);
     let (some, none) = (cx.some(), cx.none());
@@ -30,11 +33,7 @@ pub fn enum_def(cx: &Cx, e: &EnumDef) -> TokenStream {
         let wire = &v.wire;
         quote!(#cfg Self::#ident => #wire,)
     });
-    let featured: Vec<_> = e
-        .values
-        .iter()
-        .filter(|v| marked(&v.meta))
-        .collect();
+    let featured: Vec<_> = e.values.iter().filter(|v| marked(&v.meta)).collect();
     let feature_arms = featured.iter().map(|v| {
         let cfg = cfg(&v.meta.cfg);
         let ident = id(&v.ident);
@@ -76,15 +75,10 @@ pub fn enum_def(cx: &Cx, e: &EnumDef) -> TokenStream {
         }
     };
     let option = cx.option();
-    let serde = cx.serde_impls(
-        &name,
-        &item_cfg,
-        quote!(serializer.serialize_str(rt::QapiEnum::as_wire(self))),
-    );
+    let decl = decl
+        .then(|| quote!(#item_attrs #derives pub enum #name { #(#variants)* #unknown_variant }));
     quote! {
-        #item_attrs
-        #derives
-        pub enum #name { #(#variants)* #unknown_variant }
+        #decl
         #item_cfg
         impl rt::QapiEnum for #name {
             const NAME: &'static str = #wire_name;
@@ -96,19 +90,6 @@ pub fn enum_def(cx: &Cx, e: &EnumDef) -> TokenStream {
             }
             #features_fn
         }
-        #item_cfg
-        impl rt::Visit for #name {
-            fn visit(v: &mut rt::Input, name: rt::Name, value: &rt::Value) -> rt::VisitResult<Self> {
-                v.enum_value(name, value)
-            }
-        }
-        #item_cfg
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(rt::QapiEnum::as_wire(self))
-            }
-        }
-        #serde
     }
 }
 

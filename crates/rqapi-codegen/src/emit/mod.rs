@@ -8,12 +8,14 @@
 //! wrapper, so the result is exactly what formatting the whole file would
 //! give.
 
+mod boiler;
 mod commands;
 mod common;
 mod enums;
 mod events;
 mod introspect;
 mod objects;
+mod text;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -23,7 +25,8 @@ use rqapi_schema::Schema;
 
 use crate::model::{RustSchema, TypeDef};
 use crate::{Error, Options, Side};
-use common::{Cx, RT_USE};
+use boiler::{Boiler, Templates};
+use common::{Cx, RT_USE, cfg, id};
 
 /// Types per job: small enough to spread the work, big enough that the
 /// per-job overhead does not matter.
@@ -45,6 +48,7 @@ struct Emitter<'a> {
     model: &'a RustSchema,
     options: &'a Options,
     cx: Cx,
+    templates: Templates,
 }
 
 impl Emitter<'_> {
@@ -52,15 +56,7 @@ impl Emitter<'_> {
         let cx = &self.cx;
         let commands = &self.model.commands;
         Ok(match job {
-            Job::Types(types) => types
-                .iter()
-                .map(|t| match t {
-                    TypeDef::Struct(s) => objects::struct_def(cx, s),
-                    TypeDef::Union(u) => objects::union_def(cx, u),
-                    TypeDef::Enum(e) => enums::enum_def(cx, e),
-                    TypeDef::Alternate(a) => enums::alternate_def(cx, a),
-                })
-                .collect(),
+            Job::Types(_) => TokenStream::new(),
             Job::Table => commands::table(commands),
             Job::Markers => commands::markers(cx, commands),
             Job::Server => commands::server(cx, commands),
@@ -71,19 +67,74 @@ impl Emitter<'_> {
 
     /// The job's items, formatted as the body of a module (indented).
     fn run(&self, job: Job<'_>) -> Result<String, Error> {
-        let tokens = self.tokens(job)?;
-        if tokens.is_empty() {
-            return Ok(String::new());
+        match job {
+            Job::Types(types) => {
+                let mut out = String::new();
+                for t in types {
+                    out.push_str(&self.type_def(t)?);
+                }
+                Ok(out)
+            }
+            _ => format_body(self.tokens(job)?),
         }
-        let file: syn::File =
-            syn::parse2(quote!(mod m { #tokens })).map_err(|e| Error::Internal(e.to_string()))?;
-        let printed = prettyplease::unparse(&file);
-        printed
-            .strip_prefix("mod m {\n")
-            .and_then(|rest| rest.strip_suffix("}\n"))
-            .map(str::to_owned)
-            .ok_or_else(|| Error::Internal("unexpected module layout from prettyplease".into()))
     }
+
+    /// A type with all its impls; the common impls from templates unless
+    /// the type is conditional.
+    fn type_def(&self, t: &TypeDef) -> Result<String, Error> {
+        let cx = &self.cx;
+        let mut decl = None;
+        let (mut tokens, boiler) = match t {
+            TypeDef::Struct(s) => {
+                decl = text::struct_decl(cx, s);
+                (
+                    objects::struct_def(cx, s, decl.is_none()),
+                    Some((Boiler::Object, &s.ident, &s.meta.cfg)),
+                )
+            }
+            TypeDef::Union(u) => (
+                objects::union_def(cx, u),
+                Some((Boiler::Object, &u.ident, &u.meta.cfg)),
+            ),
+            TypeDef::Enum(e) => {
+                decl = text::enum_decl(cx, e);
+                (
+                    enums::enum_def(cx, e, decl.is_none()),
+                    Some((Boiler::Enum, &e.ident, &e.meta.cfg)),
+                )
+            }
+            TypeDef::Alternate(a) => (enums::alternate_def(cx, a), None),
+        };
+        let mut out = decl.unwrap_or_default();
+        match boiler {
+            Some((kind, name, Some(pred))) => {
+                let item_cfg = cfg(&Some(pred.clone()));
+                tokens.extend(boiler::tokens(cx, kind, &id(name), &item_cfg));
+                out.push_str(&format_body(tokens)?);
+            }
+            Some((kind, name, None)) => {
+                out.push_str(&format_body(tokens)?);
+                out.push_str(&self.templates.text(cx, kind, name, format_body)?);
+            }
+            None => out.push_str(&format_body(tokens)?),
+        }
+        Ok(out)
+    }
+}
+
+/// Items formatted as the body of a module (indented one level).
+fn format_body(tokens: TokenStream) -> Result<String, Error> {
+    if tokens.is_empty() {
+        return Ok(String::new());
+    }
+    let file: syn::File =
+        syn::parse2(quote!(mod m { #tokens })).map_err(|e| Error::Internal(e.to_string()))?;
+    let printed = prettyplease::unparse(&file);
+    printed
+        .strip_prefix("mod m {\n")
+        .and_then(|rest| rest.strip_suffix("}\n"))
+        .map(str::to_owned)
+        .ok_or_else(|| Error::Internal("unexpected module layout from prettyplease".into()))
 }
 
 /// Runs every job, on up to `threads` threads, results in job order.
@@ -155,6 +206,7 @@ pub fn emit(schema: &Schema, model: &RustSchema, options: &Options) -> Result<St
         model,
         options,
         cx: Cx::new(options.side.strict(), defined_names(model)),
+        templates: Templates::default(),
     };
     // The big single jobs first, so the type chunks even out the load.
     let mut jobs: Vec<Job<'_>> = Vec::new();
@@ -191,8 +243,20 @@ pub fn emit(schema: &Schema, model: &RustSchema, options: &Options) -> Result<St
         module(&mut out, "The schema's types.", allow, "types", &types);
     }
     let commands = [body(table), body(markers), body(server)];
-    module(&mut out, "The schema's commands.", allow, "commands", &commands);
-    module(&mut out, "The schema's events.", allow, "events", &[body(events)]);
+    module(
+        &mut out,
+        "The schema's commands.",
+        allow,
+        "commands",
+        &commands,
+    );
+    module(
+        &mut out,
+        "The schema's events.",
+        allow,
+        "events",
+        &[body(events)],
+    );
     if introspect.is_some() {
         let introspect = [body(introspect)];
         let doc = "Introspection (`query-qmp-schema`).";

@@ -1,6 +1,6 @@
-//! Structs and unions: the type, `Visit`/`VisitMembers` (input),
-//! `SerializeMembers`/`Serialize` (output, QEMU's member order) and
-//! `Deserialize`.
+//! Structs and unions: the type, `VisitMembers` (input) and
+//! `SerializeMembers` (output, QEMU's member order); the other impls are
+//! in [`super::boiler`].
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -8,7 +8,9 @@ use quote::quote;
 use super::common::{Cx, Scope, attrs, cfg, features, id, marked};
 use crate::model::{Field, StructDef, TypeRef, UnionDef};
 
-pub fn struct_def(cx: &Cx, s: &StructDef) -> TokenStream {
+/// The struct's impls, with its declaration unless `decl` is false
+/// (written as text, see [`super::text`]).
+pub fn struct_def(cx: &Cx, s: &StructDef, decl: bool) -> TokenStream {
     let name = id(&s.ident);
     let attrs = attrs(&s.meta);
     let decls = s.fields.iter().map(|f| field_decl(cx, f));
@@ -30,6 +32,9 @@ pub fn struct_def(cx: &Cx, s: &StructDef) -> TokenStream {
         quote!(#(#writes)*),
         s.fields.is_empty(),
     );
+    if !decl {
+        return body;
+    }
     quote! {
         #attrs
         #[derive(Clone, Debug, PartialEq)]
@@ -107,14 +112,7 @@ fn object_impls(
         (quote!(v), quote!(members), quote!(map))
     };
     let (result, ok) = (cx.result(), cx.ok());
-    let serde = cx.serde_impls(name, item_cfg, quote!(rt::serialize_struct(self, serializer)));
     quote! {
-        #item_cfg
-        impl rt::Visit for #name {
-            fn visit(v: &mut rt::Input, name: rt::Name, value: &rt::Value) -> rt::VisitResult<Self> {
-                rt::visit_struct(v, name, value)
-            }
-        }
         #item_cfg
         impl rt::VisitMembers for #name {
             fn visit_members(#v: &mut rt::Input, #members: &rt::Members) -> rt::VisitResult<Self> {
@@ -128,7 +126,6 @@ fn object_impls(
                 #ok(())
             }
         }
-        #serde
     }
 }
 
