@@ -593,6 +593,59 @@ pub mod types {
             rt::deserialize(deserializer, true)
         }
     }
+    /// Optional members whose value may be JSON null.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Nullable {
+        /// null is a value here, distinct from absent
+        pub maybe_any: Option<rt::Value>,
+        /// likewise
+        pub maybe_null: Option<rt::Null>,
+    }
+    impl rt::VisitMembers for Nullable {
+        fn visit_members(
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                maybe_any: v.optional(members, "maybe-any")?,
+                maybe_null: v.optional(members, "maybe-null")?,
+            })
+        }
+    }
+    impl rt::SerializeMembers for Nullable {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            rt::optional_entry(map, "maybe-any", &self.maybe_any)?;
+            rt::optional_entry(map, "maybe-null", &self.maybe_null)?;
+            Ok(())
+        }
+    }
+    impl rt::Visit for Nullable {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Nullable {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for Nullable {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     /// A struct with a feature of its own.
     ///
     /// Feature `fancy`. a feature of our own
@@ -1644,6 +1697,7 @@ pub mod commands {
         let info = rt::dispatch::find_command(COMMANDS, command)?;
         state.check(info, oob)?;
         let mut v = state.input(true);
+        let _ = (&mut v, handler, arguments);
         let ret = match command {
             "ping" => {
                 let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
@@ -1721,9 +1775,8 @@ pub mod commands {
                     rt::Value::Object(::std::default::Default::default())
                 }
             }
-            _ => return Err(rt::QmpError::command_not_found(command)),
+            _ => rt::dispatch::unknown_command(command)?,
         };
-        let _ = &mut v;
         Ok(if info.success_response { Some(ret) } else { None })
     }
 }
@@ -1743,7 +1796,7 @@ pub mod events {
     }
     impl rt::event::QapiEvent for Event {
         fn name(&self) -> &'static str {
-            match self {
+            match *self {
                 Self::Started => "STARTED",
                 Self::ShapeDrawn(_) => "SHAPE_DRAWN",
                 Self::TreeGrown(_) => "TREE_GROWN",
@@ -1754,43 +1807,29 @@ pub mod events {
             policy: rt::CompatPolicy,
         ) -> Result<Option<rt::Value>, rt::QmpError> {
             let _ = policy;
-            match self {
+            match *self {
                 Self::Started => Ok(None),
-                Self::ShapeDrawn(data) => rt::to_value(data, policy).map(Some),
-                Self::TreeGrown(data) => rt::to_value(data, policy).map(Some),
+                Self::ShapeDrawn(ref data) => rt::to_value(data, policy).map(Some),
+                Self::TreeGrown(ref data) => rt::to_value(data, policy).map(Some),
             }
         }
         fn from_parts(
             name: &str,
             data: Option<&rt::Value>,
         ) -> Result<Option<Self>, rt::QmpError> {
-            let empty = rt::Value::Object(::std::default::Default::default());
-            Ok(
-                Some(
-                    match name {
-                        "STARTED" => Self::Started,
-                        "SHAPE_DRAWN" => {
-                            Self::ShapeDrawn(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "TREE_GROWN" => {
-                            Self::TreeGrown(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        _ => return Ok(None),
-                    },
-                ),
-            )
+            let _ = data;
+            match name {
+                "STARTED" => Ok(Some(Self::Started)),
+                "SHAPE_DRAWN" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::ShapeDrawn(data)))
+                }
+                "TREE_GROWN" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::TreeGrown(data)))
+                }
+                _ => Ok(None),
+            }
         }
     }
 }

@@ -4511,6 +4511,7 @@ pub mod commands {
         let info = rt::dispatch::find_command(COMMANDS, command)?;
         state.check(info, oob)?;
         let mut v = state.input(true);
+        let _ = (&mut v, handler, arguments);
         let ret = match command {
             "user-def-cmd0" => {
                 let _args: super::types::Empty2 = rt::dispatch::visit_arguments(
@@ -4715,9 +4716,8 @@ pub mod commands {
                     rt::Value::Object(::std::default::Default::default())
                 }
             }
-            _ => return Err(rt::QmpError::command_not_found(command)),
+            _ => rt::dispatch::unknown_command(command)?,
         };
-        let _ = &mut v;
         Ok(if info.success_response { Some(ret) } else { None })
     }
 }
@@ -4749,7 +4749,7 @@ pub mod events {
     }
     impl rt::event::QapiEvent for Event {
         fn name(&self) -> &'static str {
-            match self {
+            match *self {
                 Self::EventA => "EVENT_A",
                 Self::EventB => "EVENT_B",
                 Self::EventC(_) => "EVENT_C",
@@ -4772,20 +4772,22 @@ pub mod events {
             policy: rt::CompatPolicy,
         ) -> Result<Option<rt::Value>, rt::QmpError> {
             let _ = policy;
-            match self {
+            match *self {
                 Self::EventA => Ok(None),
                 Self::EventB => Ok(None),
-                Self::EventC(data) => rt::to_value(data, policy).map(Some),
-                Self::EventD(data) => rt::to_value(data, policy).map(Some),
-                Self::EventE(data) => rt::to_value(data, policy).map(Some),
-                Self::EventF(data) => rt::to_value(data, policy).map(Some),
-                Self::EventG(data) => rt::to_value(data, policy).map(Some),
-                Self::OrgQemuXEvent(data) => rt::to_value(data, policy).map(Some),
+                Self::EventC(ref data) => rt::to_value(data, policy).map(Some),
+                Self::EventD(ref data) => rt::to_value(data, policy).map(Some),
+                Self::EventE(ref data) => rt::to_value(data, policy).map(Some),
+                Self::EventF(ref data) => rt::to_value(data, policy).map(Some),
+                Self::EventG(ref data) => rt::to_value(data, policy).map(Some),
+                Self::OrgQemuXEvent(ref data) => rt::to_value(data, policy).map(Some),
                 #[cfg(all(all(), all()))]
-                Self::TestIfEvent(data) => rt::to_value(data, policy).map(Some),
+                Self::TestIfEvent(ref data) => rt::to_value(data, policy).map(Some),
                 #[cfg(not(any(not(all()), not(all()))))]
                 Self::TestIfEvent2 => Ok(None),
-                Self::TestEventFeatures0(data) => rt::to_value(data, policy).map(Some),
+                Self::TestEventFeatures0(ref data) => {
+                    rt::to_value(data, policy).map(Some)
+                }
                 Self::TestEventFeatures1 => Ok(None),
                 Self::TestEventFeatures2 => Ok(None),
             }
@@ -4794,93 +4796,44 @@ pub mod events {
             name: &str,
             data: Option<&rt::Value>,
         ) -> Result<Option<Self>, rt::QmpError> {
-            let empty = rt::Value::Object(::std::default::Default::default());
-            Ok(
-                Some(
-                    match name {
-                        "EVENT_A" => Self::EventA,
-                        "EVENT_B" => Self::EventB,
-                        "EVENT_C" => {
-                            Self::EventC(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "EVENT_D" => {
-                            Self::EventD(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "EVENT_E" => {
-                            Self::EventE(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "EVENT_F" => {
-                            Self::EventF(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "EVENT_G" => {
-                            Self::EventG(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "__ORG.QEMU_X-EVENT" => {
-                            Self::OrgQemuXEvent(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        #[cfg(all(all(), all()))]
-                        "TEST_IF_EVENT" => {
-                            Self::TestIfEvent(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        #[cfg(not(any(not(all()), not(all()))))]
-                        "TEST_IF_EVENT2" => Self::TestIfEvent2,
-                        "TEST_EVENT_FEATURES0" => {
-                            Self::TestEventFeatures0(
-                                rt::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "TEST_EVENT_FEATURES1" => Self::TestEventFeatures1,
-                        "TEST_EVENT_FEATURES2" => Self::TestEventFeatures2,
-                        _ => return Ok(None),
-                    },
-                ),
-            )
+            let _ = data;
+            match name {
+                "EVENT_A" => Ok(Some(Self::EventA)),
+                "EVENT_B" => Ok(Some(Self::EventB)),
+                "EVENT_C" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventC(data)))
+                }
+                "EVENT_D" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventD(data)))
+                }
+                "EVENT_E" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventE(data)))
+                }
+                "EVENT_F" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventF(data)))
+                }
+                "EVENT_G" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventG(data)))
+                }
+                "__ORG.QEMU_X-EVENT" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::OrgQemuXEvent(data)))
+                }
+                #[cfg(all(all(), all()))]
+                "TEST_IF_EVENT" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::TestIfEvent(data)))
+                }
+                #[cfg(not(any(not(all()), not(all()))))]
+                "TEST_IF_EVENT2" => Ok(Some(Self::TestIfEvent2)),
+                "TEST_EVENT_FEATURES0" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::TestEventFeatures0(data)))
+                }
+                "TEST_EVENT_FEATURES1" => Ok(Some(Self::TestEventFeatures1)),
+                "TEST_EVENT_FEATURES2" => Ok(Some(Self::TestEventFeatures2)),
+                _ => Ok(None),
+            }
         }
     }
 }

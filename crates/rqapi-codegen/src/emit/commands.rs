@@ -116,7 +116,7 @@ fn params(cx: &Cx, c: &CommandDef) -> (Vec<TokenStream>, Vec<TokenStream>) {
 
 pub fn server(cx: &Cx, commands: &[CommandDef]) -> TokenStream {
     let (option, some, none) = (cx.option(), cx.some(), cx.none());
-    let (result, ok, err) = (cx.result(), cx.ok(), cx.err());
+    let (result, ok) = (cx.result(), cx.ok());
     let (future, send, sync) = (cx.future(), cx.send(), cx.sync());
     let methods = commands.iter().map(|c| {
         let attrs = attrs(&c.meta);
@@ -184,11 +184,12 @@ pub fn server(cx: &Cx, commands: &[CommandDef]) -> TokenStream {
             let info = rt::dispatch::find_command(COMMANDS, command)?;
             state.check(info, oob)?;
             let mut v = state.input(true);
+            // Used by no arm when every command is compiled out.
+            let _ = (&mut v, handler, arguments);
             let ret = match command {
                 #(#arms)*
-                _ => return #err(rt::QmpError::command_not_found(command)),
+                _ => rt::dispatch::unknown_command(command)?,
             };
-            let _ = &mut v;
             #ok(if info.success_response { #some(ret) } else { #none })
         }
     }

@@ -31,11 +31,13 @@ pub fn events(cx: &Cx, events: &[EventDef]) -> TokenStream {
         };
         quote!(#cfg #pattern => #wire,)
     });
+    // `match *self` with `ref` bindings works for an enum whose variants
+    // are all compiled out too (a reference to an empty enum is not empty).
     let data_arms = events.iter().map(|e| {
         let cfg = cfg(&e.meta.cfg);
         let name = id(&e.ident);
         if e.data.is_some() {
-            quote!(#cfg Self::#name(data) => rt::to_value(data, policy).map(#some),)
+            quote!(#cfg Self::#name(ref data) => rt::to_value(data, policy).map(#some),)
         } else {
             quote!(#cfg Self::#name => #ok(#none),)
         }
@@ -45,32 +47,11 @@ pub fn events(cx: &Cx, events: &[EventDef]) -> TokenStream {
         let name = id(&e.ident);
         let wire = &e.wire;
         if e.data.is_some() {
-            quote! {
-                #cfg #wire => Self::#name(rt::from_value(data.unwrap_or(&empty), false, ::std::default::Default::default())?),
-            }
+            quote!(#cfg #wire => rt::event::data_from_parts(data).map(|data| #some(Self::#name(data))),)
         } else {
-            quote!(#cfg #wire => Self::#name,)
+            quote!(#cfg #wire => #ok(#some(Self::#name)),)
         }
     });
-    let parse = if events.is_empty() {
-        quote! {
-            let _ = (name, data);
-            #ok(#none)
-        }
-    } else {
-        quote! {
-            let empty = rt::Value::Object(::std::default::Default::default());
-            #ok(#some(match name {
-                #(#parse_arms)*
-                _ => return #ok(#none),
-            }))
-        }
-    };
-    let scrutinee = if events.is_empty() {
-        quote!(*self)
-    } else {
-        quote!(self)
-    };
     quote! {
         /// Every event of the schema, with its data.
         #[derive(Clone, Debug, PartialEq)]
@@ -78,14 +59,18 @@ pub fn events(cx: &Cx, events: &[EventDef]) -> TokenStream {
 
         impl rt::event::QapiEvent for Event {
             fn name(&self) -> &'static str {
-                match #scrutinee { #(#name_arms)* }
+                match *self { #(#name_arms)* }
             }
             fn data(&self, policy: rt::CompatPolicy) -> #result<#option<rt::Value>, rt::QmpError> {
                 let _ = policy;
-                match #scrutinee { #(#data_arms)* }
+                match *self { #(#data_arms)* }
             }
             fn from_parts(name: &str, data: #option<&rt::Value>) -> #result<#option<Self>, rt::QmpError> {
-                #parse
+                let _ = data;
+                match name {
+                    #(#parse_arms)*
+                    _ => #ok(#none),
+                }
             }
         }
     }
