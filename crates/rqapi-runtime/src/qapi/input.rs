@@ -148,19 +148,28 @@ impl Input {
     }
 
     /// Leaves an object, first rejecting members nobody visited when strict
-    /// (`visit_check_struct`). Reports the first such member in input order.
+    /// (`visit_check_struct`). With several such members, reports the one
+    /// QEMU reports (see [`super::ghash`]).
     pub fn end_struct(&mut self, members: &Map<String, Value>) -> VisitResult<()> {
         if self.strict
             && let Some(Frame {
                 container: Container::Dict(consumed),
                 ..
             }) = self.stack.last()
-            && let Some(extra) = members.keys().find(|k| !consumed.contains(&k.as_str()))
         {
-            return Err(QmpError::generic(format!(
-                "Parameter '{}' is unexpected",
-                self.full_name(Some(extra))
-            )));
+            let mut extras = members.keys().filter(|k| !consumed.contains(&k.as_str()));
+            if let Some(first) = extras.next() {
+                let extra = if extras.next().is_some() {
+                    let keys: Vec<&str> = members.keys().map(String::as_str).collect();
+                    super::ghash::first_unexpected(&keys, consumed).unwrap_or(first)
+                } else {
+                    first
+                };
+                return Err(QmpError::generic(format!(
+                    "Parameter '{}' is unexpected",
+                    self.full_name(Some(extra))
+                )));
+            }
         }
         self.stack.pop();
         Ok(())

@@ -23,6 +23,7 @@
 pub mod compat;
 pub mod dispatch;
 pub mod event;
+mod ghash;
 mod input;
 mod scalars;
 
