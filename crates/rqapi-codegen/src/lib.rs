@@ -124,5 +124,17 @@ pub enum Error {
 /// Generates the Rust file for a loaded schema.
 pub fn generate(schema: &rqapi_schema::Schema, options: &Options) -> Result<String, Error> {
     let model = lower::lower(schema, options)?;
-    emit::emit(schema, &model, options)
+    emit::emit(schema, &model, options, true)
+}
+
+/// [`generate`] with every item going through tokens, parsing and
+/// formatting: slower, and meant to give exactly the same text (tests
+/// check that the shortcuts taken by [`generate`] change nothing).
+#[doc(hidden)]
+pub fn generate_through_tokens(
+    schema: &rqapi_schema::Schema,
+    options: &Options,
+) -> Result<String, Error> {
+    let model = lower::lower(schema, options)?;
+    emit::emit(schema, &model, options, false)
 }

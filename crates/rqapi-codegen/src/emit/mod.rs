@@ -49,6 +49,9 @@ struct Emitter<'a> {
     options: &'a Options,
     cx: Cx,
     templates: Templates,
+    /// Write plain items as text (off only to check that text against
+    /// the token route).
+    text: bool,
 }
 
 impl Emitter<'_> {
@@ -86,22 +89,32 @@ impl Emitter<'_> {
         let mut decl = None;
         let (mut tokens, boiler) = match t {
             TypeDef::Struct(s) => {
-                decl = text::struct_decl(cx, s);
-                (
-                    objects::struct_def(cx, s, decl.is_none()),
-                    Some((Boiler::Object, &s.ident, &s.meta.cfg)),
-                )
+                decl = self.text.then(|| text::struct_decl(cx, s)).flatten();
+                let impls = decl.as_ref().and_then(|_| text::struct_impls(cx, s));
+                let tokens = match (&mut decl, impls) {
+                    (Some(decl), Some(impls)) => {
+                        decl.push_str(&impls);
+                        TokenStream::new()
+                    }
+                    (decl, _) => objects::struct_def(cx, s, decl.is_none()),
+                };
+                (tokens, Some((Boiler::Object, &s.ident, &s.meta.cfg)))
             }
             TypeDef::Union(u) => (
                 objects::union_def(cx, u),
                 Some((Boiler::Object, &u.ident, &u.meta.cfg)),
             ),
             TypeDef::Enum(e) => {
-                decl = text::enum_decl(cx, e);
-                (
-                    enums::enum_def(cx, e, decl.is_none()),
-                    Some((Boiler::Enum, &e.ident, &e.meta.cfg)),
-                )
+                decl = self.text.then(|| text::enum_decl(cx, e)).flatten();
+                let imp = decl.as_ref().and_then(|_| text::enum_impl(cx, e));
+                let tokens = match (&mut decl, imp) {
+                    (Some(decl), Some(imp)) => {
+                        decl.push_str(&imp);
+                        TokenStream::new()
+                    }
+                    (decl, _) => enums::enum_def(cx, e, decl.is_none()),
+                };
+                (tokens, Some((Boiler::Enum, &e.ident, &e.meta.cfg)))
             }
             TypeDef::Alternate(a) => (enums::alternate_def(cx, a), None),
         };
@@ -112,9 +125,13 @@ impl Emitter<'_> {
                 tokens.extend(boiler::tokens(cx, kind, &id(name), &item_cfg));
                 out.push_str(&format_body(tokens)?);
             }
-            Some((kind, name, None)) => {
+            Some((kind, name, None)) if self.text => {
                 out.push_str(&format_body(tokens)?);
                 out.push_str(&self.templates.text(cx, kind, name, format_body)?);
+            }
+            Some((kind, name, None)) => {
+                tokens.extend(boiler::tokens(cx, kind, &id(name), &TokenStream::new()));
+                out.push_str(&format_body(tokens)?);
             }
             None => out.push_str(&format_body(tokens)?),
         }
@@ -200,13 +217,21 @@ fn module(out: &mut String, doc: &str, allow: &str, name: &str, bodies: &[String
     out.push_str("}\n");
 }
 
-pub fn emit(schema: &Schema, model: &RustSchema, options: &Options) -> Result<String, Error> {
+/// `text`: write plain items as text rather than through tokens (the
+/// same result, much faster; off only to test exactly that).
+pub fn emit(
+    schema: &Schema,
+    model: &RustSchema,
+    options: &Options,
+    text: bool,
+) -> Result<String, Error> {
     let emitter = Emitter {
         schema,
         model,
         options,
         cx: Cx::new(options.side.strict(), defined_names(model)),
         templates: Templates::default(),
+        text,
     };
     // The big single jobs first, so the type chunks even out the load.
     let mut jobs: Vec<Job<'_>> = Vec::new();

@@ -138,3 +138,155 @@ pub fn enum_decl(cx: &Cx, e: &EnumDef) -> Option<String> {
     w.line(4, "}")?;
     Some(w.out)
 }
+
+/// `VisitMembers` and `SerializeMembers` of a plain struct (no `cfg`, no
+/// marked members), indented for the `types` module.
+pub fn struct_impls(cx: &Cx, s: &StructDef) -> Option<String> {
+    let plain = |wire: &str| {
+        wire.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    if s.meta.cfg.is_some()
+        || !s.fields.iter().all(|f| plain(&f.wire))
+        || s.fields
+            .iter()
+            .any(|f| f.meta.cfg.is_some() || f.meta.deprecated || f.meta.unstable)
+    {
+        return None;
+    }
+    let name = id(&s.ident);
+    let ok = cx.prelude_text(cx.ok());
+    let result = cx.prelude_text(cx.result());
+    let empty = s.fields.is_empty();
+    let (v, members, map) = if empty {
+        ("_v", "_members", "_map")
+    } else {
+        ("v", "members", "map")
+    };
+    let mut w = Writer { out: String::new() };
+    w.line(4, &format!("impl rt::VisitMembers for {name} {{"))?;
+    w.line(8, "fn visit_members(")?;
+    w.line(12, &format!("{v}: &mut rt::Input,"))?;
+    w.line(12, &format!("{members}: &rt::Members,"))?;
+    w.line(8, ") -> rt::VisitResult<Self> {")?;
+    let reads: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let call = if f.optional { "optional" } else { "member" };
+            format!("{}: v.{call}(members, \"{}\")?", id(&f.ident), f.wire)
+        })
+        .collect();
+    // prettyplease keeps only very short struct expressions on one line.
+    let one_line = format!("{ok}(Self {{ {} }})", reads.join(", "));
+    if empty {
+        w.line(12, &format!("{ok}(Self {{}})"))?;
+    } else if 12 + one_line.len() <= 51 {
+        w.line(12, &one_line)?;
+    } else {
+        w.line(12, &format!("{ok}(Self {{"))?;
+        for read in &reads {
+            w.line(16, &format!("{read},"))?;
+        }
+        w.line(12, "})")?;
+    }
+    w.line(8, "}")?;
+    w.line(4, "}")?;
+    w.line(4, &format!("impl rt::SerializeMembers for {name} {{"))?;
+    w.line(8, "fn serialize_members<M: rt::serde::ser::SerializeMap>(")?;
+    w.line(12, "&self,")?;
+    w.line(12, &format!("{map}: &mut M,"))?;
+    w.line(8, &format!(") -> {result}<(), M::Error> {{"))?;
+    for f in &s.fields {
+        let field = id(&f.ident);
+        let wire = &f.wire;
+        let write = if f.optional {
+            format!("rt::optional_entry(map, \"{wire}\", &self.{field})?;")
+        } else {
+            format!("map.serialize_entry(\"{wire}\", &self.{field})?;")
+        };
+        w.line(12, &write)?;
+    }
+    w.line(12, &format!("{ok}(())"))?;
+    w.line(8, "}")?;
+    w.line(4, "}")?;
+    Some(w.out)
+}
+
+/// The `QapiEnum` impl of a plain enum (no `cfg`), indented for the
+/// `types` module.
+pub fn enum_impl(cx: &Cx, e: &EnumDef) -> Option<String> {
+    let plain = |wire: &str| {
+        wire.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    if e.meta.cfg.is_some()
+        || e.values.is_empty()
+        || !plain(&e.wire)
+        || e.values
+            .iter()
+            .any(|v| v.meta.cfg.is_some() || !plain(&v.wire))
+    {
+        return None;
+    }
+    let name = id(&e.ident);
+    let (some, none) = (cx.prelude_text(cx.some()), cx.prelude_text(cx.none()));
+    let option = cx.prelude_text(cx.option());
+    let unknown = e.unknown.as_ref().map(|u| id(u));
+    let scrutinee = if unknown.is_some() { "self" } else { "*self" };
+    let mut w = Writer { out: String::new() };
+    w.line(4, &format!("impl rt::QapiEnum for {name} {{"))?;
+    w.line(8, &format!("const NAME: &'static str = \"{}\";", e.wire))?;
+    w.line(8, &format!("fn from_wire(name: &str) -> {option}<Self> {{"))?;
+    w.line(12, "match name {")?;
+    for v in &e.values {
+        let ident = id(&v.ident);
+        w.line(16, &format!("\"{}\" => {some}(Self::{ident}),", v.wire))?;
+    }
+    match &unknown {
+        Some(u) => w.line(
+            16,
+            &format!("other => {some}(Self::{u}(::std::borrow::ToOwned::to_owned(other))),"),
+        )?,
+        None => w.line(16, &format!("_ => {none},"))?,
+    }
+    w.line(12, "}")?;
+    w.line(8, "}")?;
+    w.line(8, "fn as_wire(&self) -> &str {")?;
+    w.line(12, &format!("match {scrutinee} {{"))?;
+    for v in &e.values {
+        w.line(16, &format!("Self::{} => \"{}\",", id(&v.ident), v.wire))?;
+    }
+    if let Some(u) = &unknown {
+        w.line(16, &format!("Self::{u}(other) => other,"))?;
+    }
+    w.line(12, "}")?;
+    w.line(8, "}")?;
+    let featured: Vec<_> = e
+        .values
+        .iter()
+        .filter(|v| v.meta.deprecated || v.meta.unstable)
+        .collect();
+    if !featured.is_empty() {
+        w.line(8, "fn features(&self) -> rt::Features {")?;
+        w.line(12, &format!("match {scrutinee} {{"))?;
+        for v in &featured {
+            let features = match (v.meta.deprecated, v.meta.unstable) {
+                (true, true) => "BOTH",
+                (true, false) => "DEPRECATED",
+                _ => "UNSTABLE",
+            };
+            w.line(
+                16,
+                &format!("Self::{} => rt::Features::{features},", id(&v.ident)),
+            )?;
+        }
+        if featured.len() < e.values.len() || unknown.is_some() {
+            w.line(16, "_ => rt::Features::NONE,")?;
+        }
+        w.line(12, "}")?;
+        w.line(8, "}")?;
+    }
+    w.line(4, "}")?;
+    Some(w.out)
+}
