@@ -3,6 +3,7 @@
 /// The schema's types.
 #[allow(deprecated, clippy::all)]
 pub mod types {
+    use ::rqapi_runtime::qapi as rt;
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum QType {
         None,
@@ -13,18 +14,18 @@ pub mod types {
         Qlist,
         Qbool,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for QType {
+    impl rt::QapiEnum for QType {
         const NAME: &'static str = "QType";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "none" => ::std::option::Option::Some(Self::None),
-                "qnull" => ::std::option::Option::Some(Self::Qnull),
-                "qnum" => ::std::option::Option::Some(Self::Qnum),
-                "qstring" => ::std::option::Option::Some(Self::Qstring),
-                "qdict" => ::std::option::Option::Some(Self::Qdict),
-                "qlist" => ::std::option::Option::Some(Self::Qlist),
-                "qbool" => ::std::option::Option::Some(Self::Qbool),
-                _ => ::std::option::Option::None,
+                "none" => Some(Self::None),
+                "qnull" => Some(Self::Qnull),
+                "qnum" => Some(Self::Qnum),
+                "qstring" => Some(Self::Qstring),
+                "qdict" => Some(Self::Qdict),
+                "qlist" => Some(Self::Qlist),
+                "qbool" => Some(Self::Qbool),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -39,33 +40,33 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for QType {
+    impl rt::Visit for QType {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for QType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for QType {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for QType {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for QType {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for QType {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// A colour, with a C prefix that Rust ignores.
@@ -93,19 +94,19 @@ pub mod types {
         #[cfg(any())]
         Never,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for Colour {
+    impl rt::QapiEnum for Colour {
         const NAME: &'static str = "Colour";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "red" => ::std::option::Option::Some(Self::Red),
-                "green" => ::std::option::Option::Some(Self::Green),
+                "red" => Some(Self::Red),
+                "green" => Some(Self::Green),
                 #[cfg(target_os = "linux")]
-                "blue" => ::std::option::Option::Some(Self::Blue),
-                "ultraviolet" => ::std::option::Option::Some(Self::Ultraviolet),
-                "infrared" => ::std::option::Option::Some(Self::Infrared),
+                "blue" => Some(Self::Blue),
+                "ultraviolet" => Some(Self::Ultraviolet),
+                "infrared" => Some(Self::Infrared),
                 #[cfg(any())]
-                "never" => ::std::option::Option::Some(Self::Never),
-                _ => ::std::option::Option::None,
+                "never" => Some(Self::Never),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -120,41 +121,41 @@ pub mod types {
                 Self::Never => "never",
             }
         }
-        fn features(&self) -> ::rqapi_runtime::qapi::Features {
+        fn features(&self) -> rt::Features {
             match *self {
-                Self::Ultraviolet => ::rqapi_runtime::qapi::Features::DEPRECATED,
-                Self::Infrared => ::rqapi_runtime::qapi::Features::UNSTABLE,
-                _ => ::rqapi_runtime::qapi::Features::NONE,
+                Self::Ultraviolet => rt::Features::DEPRECATED,
+                Self::Infrared => rt::Features::UNSTABLE,
+                _ => rt::Features::NONE,
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for Colour {
+    impl rt::Visit for Colour {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for Colour {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Colour {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for Colour {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Colour {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Colour {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Values that are not Rust identifiers.
@@ -173,19 +174,17 @@ pub mod types {
         /// a downstream extension
         OrgRqapiXValue,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for Awkward {
+    impl rt::QapiEnum for Awkward {
         const NAME: &'static str = "Awkward";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "type" => ::std::option::Option::Some(Self::Type),
-                "self" => ::std::option::Option::Some(Self::SelfValue),
-                "32bit" => ::std::option::Option::Some(Self::V32bit),
-                "x86_64" => ::std::option::Option::Some(Self::X8664),
-                "x8664" => ::std::option::Option::Some(Self::X86642),
-                "__org.rqapi_x-value" => {
-                    ::std::option::Option::Some(Self::OrgRqapiXValue)
-                }
-                _ => ::std::option::Option::None,
+                "type" => Some(Self::Type),
+                "self" => Some(Self::SelfValue),
+                "32bit" => Some(Self::V32bit),
+                "x86_64" => Some(Self::X8664),
+                "x8664" => Some(Self::X86642),
+                "__org.rqapi_x-value" => Some(Self::OrgRqapiXValue),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -199,33 +198,33 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for Awkward {
+    impl rt::Visit for Awkward {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for Awkward {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Awkward {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for Awkward {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Awkward {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Awkward {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Members every derived struct has.
@@ -234,59 +233,51 @@ pub mod types {
         /// identifier
         pub id: i64,
         /// optional label
-        pub label: ::std::option::Option<::std::string::String>,
+        pub label: Option<String>,
     }
-    impl ::rqapi_runtime::qapi::Visit for Base {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Base {
+    impl rt::VisitMembers for Base {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "id", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    ::std::string::String,
-                >(members, "label", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { id: m0, label: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                id: v.member(members, "id")?,
+                label: v.optional(members, "label")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Base {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Base {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("id", &self.id)?;
-            if let ::std::option::Option::Some(x) = &self.label {
-                map.serialize_entry("label", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "label", &self.label)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Base {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Base {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Base {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Base {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Base {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Every built-in type, mandatory and optional.
@@ -295,7 +286,7 @@ pub mod types {
         /// identifier
         pub id: i64,
         /// optional label
-        pub label: ::std::option::Option<::std::string::String>,
+        pub label: Option<String>,
         /// int8
         pub i8: i8,
         /// int16
@@ -321,173 +312,79 @@ pub mod types {
         /// bool
         pub flag: bool,
         /// str
-        pub text: ::std::string::String,
+        pub text: String,
         /// any
-        pub anything: ::rqapi_runtime::qapi::serde_json::Value,
+        pub anything: rt::Value,
         /// null
-        pub nothing: ::rqapi_runtime::qapi::Null,
+        pub nothing: rt::Null,
         /// an enum
         pub colour: Colour,
         /// a list of strings
-        pub list: ::std::vec::Vec<::std::string::String>,
+        pub list: Vec<String>,
         /// a list of lists
-        pub matrix: ::std::vec::Vec<Base>,
+        pub matrix: Vec<Base>,
         /// a keyword member
         pub r#type: Awkward,
         /// optional int
-        pub opt_int: ::std::option::Option<i64>,
+        pub opt_int: Option<i64>,
         /// optional list of structs
-        pub opt_list: ::std::option::Option<::std::vec::Vec<Base>>,
+        pub opt_list: Option<Vec<Base>>,
         /// a deprecated member
         ///
         /// **Deprecated.**
         #[deprecated]
-        pub old: ::std::option::Option<i64>,
+        pub old: Option<i64>,
         /// conditional
         #[cfg(target_os = "linux")]
-        pub linux_only: ::std::option::Option<::std::string::String>,
+        pub linux_only: Option<String>,
         /// never compiled in
         #[cfg(all(target_os = "linux", any()))]
-        pub never: ::std::option::Option<::std::string::String>,
+        pub never: Option<String>,
     }
-    impl ::rqapi_runtime::qapi::Visit for Scalars {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Scalars {
+    impl rt::VisitMembers for Scalars {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "id", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    ::std::string::String,
-                >(members, "label", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .member::<i8>(members, "i8", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m3 = v
-                .member::<i16>(members, "i16", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m4 = v
-                .member::<i32>(members, "i32", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m5 = v
-                .member::<i64>(members, "i64", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m6 = v
-                .member::<u8>(members, "u8", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m7 = v
-                .member::<u16>(members, "u16", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m8 = v
-                .member::<u32>(members, "u32", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m9 = v
-                .member::<u64>(members, "u64", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m10 = v
-                .member::<i64>(members, "int", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m11 = v
-                .member::<u64>(members, "size", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m12 = v
-                .member::<f64>(members, "num", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m13 = v
-                .member::<bool>(members, "flag", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m14 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "text", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m15 = v
-                .member::<
-                    ::rqapi_runtime::qapi::serde_json::Value,
-                >(members, "anything", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m16 = v
-                .member::<
-                    ::rqapi_runtime::qapi::Null,
-                >(members, "nothing", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m17 = v
-                .member::<
-                    Colour,
-                >(members, "colour", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m18 = v
-                .member::<
-                    ::std::vec::Vec<::std::string::String>,
-                >(members, "list", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m19 = v
-                .member::<
-                    ::std::vec::Vec<Base>,
-                >(members, "matrix", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m20 = v
-                .member::<
-                    Awkward,
-                >(members, "type", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m21 = v
-                .optional::<
-                    i64,
-                >(members, "opt-int", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m22 = v
-                .optional::<
-                    ::std::vec::Vec<Base>,
-                >(members, "opt-list", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m23 = v
-                .optional::<
-                    i64,
-                >(members, "old", ::rqapi_runtime::qapi::Features::DEPRECATED)?;
-            #[cfg(target_os = "linux")]
-            let m24 = v
-                .optional::<
-                    ::std::string::String,
-                >(members, "linux-only", ::rqapi_runtime::qapi::Features::NONE)?;
-            #[cfg(all(target_os = "linux", any()))]
-            let m25 = v
-                .optional::<
-                    ::std::string::String,
-                >(members, "never", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                id: m0,
-                label: m1,
-                i8: m2,
-                i16: m3,
-                i32: m4,
-                i64: m5,
-                u8: m6,
-                u16: m7,
-                u32: m8,
-                u64: m9,
-                int: m10,
-                size: m11,
-                num: m12,
-                flag: m13,
-                text: m14,
-                anything: m15,
-                nothing: m16,
-                colour: m17,
-                list: m18,
-                matrix: m19,
-                r#type: m20,
-                opt_int: m21,
-                opt_list: m22,
-                old: m23,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                id: v.member(members, "id")?,
+                label: v.optional(members, "label")?,
+                i8: v.member(members, "i8")?,
+                i16: v.member(members, "i16")?,
+                i32: v.member(members, "i32")?,
+                i64: v.member(members, "i64")?,
+                u8: v.member(members, "u8")?,
+                u16: v.member(members, "u16")?,
+                u32: v.member(members, "u32")?,
+                u64: v.member(members, "u64")?,
+                int: v.member(members, "int")?,
+                size: v.member(members, "size")?,
+                num: v.member(members, "num")?,
+                flag: v.member(members, "flag")?,
+                text: v.member(members, "text")?,
+                anything: v.member(members, "anything")?,
+                nothing: v.member(members, "nothing")?,
+                colour: v.member(members, "colour")?,
+                list: v.member(members, "list")?,
+                matrix: v.member(members, "matrix")?,
+                r#type: v.member(members, "type")?,
+                opt_int: v.optional(members, "opt-int")?,
+                opt_list: v.optional(members, "opt-list")?,
+                old: v.optional_marked(members, "old", rt::Features::DEPRECATED)?,
                 #[cfg(target_os = "linux")]
-                linux_only: m24,
+                linux_only: v.optional(members, "linux-only")?,
                 #[cfg(all(target_os = "linux", any()))]
-                never: m25,
+                never: v.optional(members, "never")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Scalars {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Scalars {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("id", &self.id)?;
-            if let ::std::option::Option::Some(x) = &self.label {
-                map.serialize_entry("label", x)?;
-            }
+            rt::optional_entry(map, "label", &self.label)?;
             map.serialize_entry("i8", &self.i8)?;
             map.serialize_entry("i16", &self.i16)?;
             map.serialize_entry("i32", &self.i32)?;
@@ -507,47 +404,40 @@ pub mod types {
             map.serialize_entry("list", &self.list)?;
             map.serialize_entry("matrix", &self.matrix)?;
             map.serialize_entry("type", &self.r#type)?;
-            if let ::std::option::Option::Some(x) = &self.opt_int {
-                map.serialize_entry("opt-int", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.opt_list {
-                map.serialize_entry("opt-list", x)?;
-            }
-            if !::rqapi_runtime::qapi::compat::output_hidden(
-                ::rqapi_runtime::qapi::Features::DEPRECATED,
-            ) {
-                if let ::std::option::Option::Some(x) = &self.old {
-                    map.serialize_entry("old", x)?;
-                }
+            rt::optional_entry(map, "opt-int", &self.opt_int)?;
+            rt::optional_entry(map, "opt-list", &self.opt_list)?;
+            if !rt::compat::output_hidden(rt::Features::DEPRECATED) {
+                rt::optional_entry(map, "old", &self.old)?;
             }
             #[cfg(target_os = "linux")]
-            {
-                if let ::std::option::Option::Some(x) = &self.linux_only {
-                    map.serialize_entry("linux-only", x)?;
-                }
-            }
+            rt::optional_entry(map, "linux-only", &self.linux_only)?;
             #[cfg(all(target_os = "linux", any()))]
-            {
-                if let ::std::option::Option::Some(x) = &self.never {
-                    map.serialize_entry("never", x)?;
-                }
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "never", &self.never)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Scalars {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Scalars {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Scalars {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Scalars {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Scalars {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Member names in camelCase (allowed by pragma).
@@ -558,60 +448,49 @@ pub mod types {
         /// the same in snake case
         pub max_bytes_2: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for CamelMembers {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for CamelMembers {
+    impl rt::VisitMembers for CamelMembers {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "maxBytes", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    i64,
-                >(members, "max-bytes", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                max_bytes: m0,
-                max_bytes_2: m1,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                max_bytes: v.member(members, "maxBytes")?,
+                max_bytes_2: v.member(members, "max-bytes")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for CamelMembers {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for CamelMembers {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("maxBytes", &self.max_bytes)?;
             map.serialize_entry("max-bytes", &self.max_bytes_2)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for CamelMembers {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for CamelMembers {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for CamelMembers {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for CamelMembers {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for CamelMembers {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// A recursive struct.
@@ -620,118 +499,151 @@ pub mod types {
         /// payload
         pub value: i64,
         /// left subtree
-        pub left: ::std::option::Option<::std::boxed::Box<Tree>>,
+        pub left: Option<Box<Tree>>,
         /// more subtrees
-        pub children: ::std::option::Option<::std::vec::Vec<Tree>>,
+        pub children: Option<Vec<Tree>>,
     }
-    impl ::rqapi_runtime::qapi::Visit for Tree {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Tree {
+    impl rt::VisitMembers for Tree {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "value", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    ::std::boxed::Box<Tree>,
-                >(members, "left", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .optional::<
-                    ::std::vec::Vec<Tree>,
-                >(members, "children", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                value: m0,
-                left: m1,
-                children: m2,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                value: v.member(members, "value")?,
+                left: v.optional(members, "left")?,
+                children: v.optional(members, "children")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Tree {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Tree {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("value", &self.value)?;
-            if let ::std::option::Option::Some(x) = &self.left {
-                map.serialize_entry("left", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.children {
-                map.serialize_entry("children", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "left", &self.left)?;
+            rt::optional_entry(map, "children", &self.children)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Tree {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Tree {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Tree {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Tree {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Tree {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// No members at all.
     #[derive(Clone, Debug, PartialEq)]
     pub struct Empty {}
-    impl ::rqapi_runtime::qapi::Visit for Empty {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Empty {
+    impl rt::VisitMembers for Empty {
         fn visit_members(
-            _v: &mut ::rqapi_runtime::qapi::Input,
-            _members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::std::result::Result::Ok(Self {})
+            _v: &mut rt::Input,
+            _members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {})
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Empty {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Empty {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             _map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
-            ::std::result::Result::Ok(())
+        ) -> Result<(), M::Error> {
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Empty {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Empty {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Empty {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Empty {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Empty {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
+    /// Optional members whose value may be JSON null.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Nullable {
+        /// null is a value here, distinct from absent
+        pub maybe_any: Option<rt::Value>,
+        /// likewise
+        pub maybe_null: Option<rt::Null>,
+    }
+    impl rt::VisitMembers for Nullable {
+        fn visit_members(
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                maybe_any: v.optional(members, "maybe-any")?,
+                maybe_null: v.optional(members, "maybe-null")?,
+            })
+        }
+    }
+    impl rt::SerializeMembers for Nullable {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            rt::optional_entry(map, "maybe-any", &self.maybe_any)?;
+            rt::optional_entry(map, "maybe-null", &self.maybe_null)?;
+            Ok(())
+        }
+    }
+    impl rt::Visit for Nullable {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Nullable {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for Nullable {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// A struct with a feature of its own.
@@ -742,50 +654,45 @@ pub mod types {
         /// member
         pub x: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for Flagged {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Flagged {
+    impl rt::VisitMembers for Flagged {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "x", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { x: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self { x: v.member(members, "x")? })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Flagged {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Flagged {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("x", &self.x)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Flagged {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Flagged {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Flagged {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Flagged {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Flagged {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -799,15 +706,15 @@ pub mod types {
         /// recursive
         Polygon,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for ShapeKind {
+    impl rt::QapiEnum for ShapeKind {
         const NAME: &'static str = "ShapeKind";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "circle" => ::std::option::Option::Some(Self::Circle),
-                "square" => ::std::option::Option::Some(Self::Square),
-                "point" => ::std::option::Option::Some(Self::Point),
-                "polygon" => ::std::option::Option::Some(Self::Polygon),
-                _ => ::std::option::Option::None,
+                "circle" => Some(Self::Circle),
+                "square" => Some(Self::Square),
+                "point" => Some(Self::Point),
+                "polygon" => Some(Self::Polygon),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -819,33 +726,33 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for ShapeKind {
+    impl rt::Visit for ShapeKind {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for ShapeKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for ShapeKind {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for ShapeKind {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for ShapeKind {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for ShapeKind {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
@@ -853,52 +760,47 @@ pub mod types {
         /// radius
         pub radius: f64,
     }
-    impl ::rqapi_runtime::qapi::Visit for Circle {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Circle {
+    impl rt::VisitMembers for Circle {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    f64,
-                >(members, "radius", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { radius: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                radius: v.member(members, "radius")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Circle {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Circle {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("radius", &self.radius)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Circle {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Circle {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Circle {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Circle {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Circle {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
@@ -906,251 +808,183 @@ pub mod types {
         /// side length
         pub side: u32,
         /// optional tilt
-        pub tilt: ::std::option::Option<f64>,
+        pub tilt: Option<f64>,
     }
-    impl ::rqapi_runtime::qapi::Visit for Square {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Square {
+    impl rt::VisitMembers for Square {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<u32>(members, "side", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    f64,
-                >(members, "tilt", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { side: m0, tilt: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                side: v.member(members, "side")?,
+                tilt: v.optional(members, "tilt")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Square {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Square {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("side", &self.side)?;
-            if let ::std::option::Option::Some(x) = &self.tilt {
-                map.serialize_entry("tilt", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "tilt", &self.tilt)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Square {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Square {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Square {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Square {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Square {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct Polygon {
         /// corners
-        pub corners: ::std::vec::Vec<i64>,
+        pub corners: Vec<i64>,
         /// optional inner shape (recursion through a union)
-        pub inner: ::std::option::Option<::std::boxed::Box<Shape>>,
+        pub inner: Option<Box<Shape>>,
     }
-    impl ::rqapi_runtime::qapi::Visit for Polygon {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Polygon {
+    impl rt::VisitMembers for Polygon {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::vec::Vec<i64>,
-                >(members, "corners", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    ::std::boxed::Box<Shape>,
-                >(members, "inner", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { corners: m0, inner: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                corners: v.member(members, "corners")?,
+                inner: v.optional(members, "inner")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Polygon {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Polygon {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("corners", &self.corners)?;
-            if let ::std::option::Option::Some(x) = &self.inner {
-                map.serialize_entry("inner", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "inner", &self.inner)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Polygon {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Polygon {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Polygon {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Polygon {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Polygon {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// A union with an inline base; the tag sits between two base members.
     #[derive(Clone, Debug, PartialEq)]
     pub struct Shape {
         /// name
-        pub name: ::std::string::String,
+        pub name: String,
         /// discriminator
         pub kind: ShapeBranch,
         /// colour
-        pub colour: ::std::option::Option<Colour>,
+        pub colour: Option<Colour>,
     }
-    impl ::rqapi_runtime::qapi::Visit for Shape {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Shape {
+    impl rt::VisitMembers for Shape {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "name", ::rqapi_runtime::qapi::Features::NONE)?;
-            let tag_ = v
-                .member::<
-                    ShapeKind,
-                >(members, "kind", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .optional::<
-                    Colour,
-                >(members, "colour", ::rqapi_runtime::qapi::Features::NONE)?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let m0 = v.member(members, "name")?;
+            let tag_ = v.member::<ShapeKind>(members, "kind")?;
+            let m2 = v.optional(members, "colour")?;
             let branch_ = match tag_ {
                 ShapeKind::Circle => {
                     ShapeBranch::Circle(
-                        <Circle as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <Circle as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 ShapeKind::Square => {
                     ShapeBranch::Square(
-                        <Square as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <Square as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 ShapeKind::Polygon => {
                     ShapeBranch::Polygon(
-                        ::std::boxed::Box::new(
-                            <Polygon as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                                v,
-                                members,
-                            )?,
+                        Box::new(
+                            <Polygon as rt::VisitMembers>::visit_members(v, members)?,
                         ),
                     )
                 }
                 ShapeKind::Point => ShapeBranch::Point,
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("kind"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("kind"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 name: m0,
                 colour: m2,
                 kind: branch_,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Shape {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Shape {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("name", &self.name)?;
             map.serialize_entry("kind", &self.kind.tag())?;
-            if let ::std::option::Option::Some(x) = &self.colour {
-                map.serialize_entry("colour", x)?;
-            }
+            rt::optional_entry(map, "colour", &self.colour)?;
             match &self.kind {
                 ShapeBranch::Circle(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 ShapeBranch::Square(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 ShapeBranch::Polygon(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(
-                        &**x,
-                        map,
-                    )?
+                    rt::SerializeMembers::serialize_members(&**x, map)?
                 }
                 ShapeBranch::Point => {}
             }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Shape {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Shape {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+            Ok(())
         }
     }
     /// The branches of [`Shape`], selected by member `kind`.
@@ -1161,7 +995,7 @@ pub mod types {
         /// Branch for `square`.
         Square(Square),
         /// Branch for `polygon`.
-        Polygon(::std::boxed::Box<Polygon>),
+        Polygon(Box<Polygon>),
         /// Branch for `point`.
         Point,
     }
@@ -1176,40 +1010,46 @@ pub mod types {
             }
         }
     }
+    impl rt::Visit for Shape {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Shape {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for Shape {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     /// A union with a named base.
     #[derive(Clone, Debug, PartialEq)]
     pub struct NamedBaseUnion {
         /// discriminator
         pub kind: NamedBaseUnionBranch,
     }
-    impl ::rqapi_runtime::qapi::Visit for NamedBaseUnion {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for NamedBaseUnion {
+    impl rt::VisitMembers for NamedBaseUnion {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let tag_ = v
-                .member::<
-                    ShapeKind,
-                >(members, "kind", ::rqapi_runtime::qapi::Features::NONE)?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let tag_ = v.member::<ShapeKind>(members, "kind")?;
             let branch_ = match tag_ {
                 ShapeKind::Circle => {
                     NamedBaseUnionBranch::Circle(
-                        <Circle as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <Circle as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 ShapeKind::Square => NamedBaseUnionBranch::Square,
@@ -1217,50 +1057,35 @@ pub mod types {
                 ShapeKind::Polygon => NamedBaseUnionBranch::Polygon,
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("kind"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("kind"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self { kind: branch_ })
+            Ok(Self { kind: branch_ })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for NamedBaseUnion {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for NamedBaseUnion {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("kind", &self.kind.tag())?;
             match &self.kind {
                 NamedBaseUnionBranch::Circle(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 NamedBaseUnionBranch::Square => {}
                 NamedBaseUnionBranch::Point => {}
                 NamedBaseUnionBranch::Polygon => {}
             }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::rqapi_runtime::qapi::serde::Serialize for NamedBaseUnion {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for NamedBaseUnion {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+            Ok(())
         }
     }
     /// The branches of [`NamedBaseUnion`], selected by member `kind`.
@@ -1286,57 +1111,76 @@ pub mod types {
             }
         }
     }
+    impl rt::Visit for NamedBaseUnion {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for NamedBaseUnion {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for NamedBaseUnion {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     #[derive(Clone, Debug, PartialEq)]
     pub struct ShapeBase {
         /// discriminator
         pub kind: ShapeKind,
     }
-    impl ::rqapi_runtime::qapi::Visit for ShapeBase {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for ShapeBase {
+    impl rt::VisitMembers for ShapeBase {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ShapeKind,
-                >(members, "kind", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { kind: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                kind: v.member(members, "kind")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for ShapeBase {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for ShapeBase {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("kind", &self.kind)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for ShapeBase {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for ShapeBase {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for ShapeBase {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for ShapeBase {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for ShapeBase {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// An alternate over every JSON type it can tell apart.
@@ -1344,91 +1188,43 @@ pub mod types {
     pub enum Value {
         I(i64),
         B(bool),
-        N(::rqapi_runtime::qapi::Null),
+        N(rt::Null),
         O(Base),
     }
-    impl ::rqapi_runtime::qapi::Visit for Value {
+    impl rt::Visit for Value {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::Number(_) => {
-                    ::std::result::Result::Ok(
-                        Self::I(
-                            <i64 as ::rqapi_runtime::qapi::Visit>::visit(v, name, value)?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Bool(_) => {
-                    ::std::result::Result::Ok(
-                        Self::B(
-                            <bool as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Null => {
-                    ::std::result::Result::Ok(
-                        Self::N(
-                            <::rqapi_runtime::qapi::Null as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Object(_) => {
-                    ::std::result::Result::Ok(
-                        Self::O(
-                            <Base as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
+                rt::Value::Number(_) => Ok(Self::I(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Bool(_) => Ok(Self::B(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Null => Ok(Self::N(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Object(_) => Ok(Self::O(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(name, "Value"),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "Value")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Value {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for Value {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::I(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::B(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::N(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::O(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::I(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::B(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::N(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::O(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Value {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Value {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// An alternate of an enum and an object.
@@ -1437,130 +1233,76 @@ pub mod types {
         Named(Colour),
         Tree(Tree),
     }
-    impl ::rqapi_runtime::qapi::Visit for Level {
+    impl rt::Visit for Level {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::String(_) => {
-                    ::std::result::Result::Ok(
-                        Self::Named(
-                            <Colour as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
+                rt::Value::String(_) => {
+                    Ok(Self::Named(rt::Visit::visit(v, name, value)?))
                 }
-                ::rqapi_runtime::qapi::serde_json::Value::Object(_) => {
-                    ::std::result::Result::Ok(
-                        Self::Tree(
-                            <Tree as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
+                rt::Value::Object(_) => Ok(Self::Tree(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(name, "Level"),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "Level")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Level {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for Level {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::Named(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::Tree(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::Named(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::Tree(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Level {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Level {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// An alternate of a string and a union.
     #[derive(Clone, Debug, PartialEq)]
     pub enum Text {
-        S(::std::string::String),
+        S(String),
         O(Shape),
     }
-    impl ::rqapi_runtime::qapi::Visit for Text {
+    impl rt::Visit for Text {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::String(_) => {
-                    ::std::result::Result::Ok(
-                        Self::S(
-                            <::std::string::String as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Object(_) => {
-                    ::std::result::Result::Ok(
-                        Self::O(
-                            <Shape as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
+                rt::Value::String(_) => Ok(Self::S(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Object(_) => Ok(Self::O(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(name, "Text"),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "Text")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Text {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for Text {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::S(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::O(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::S(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::O(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Text {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Text {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Adds two numbers.
@@ -1573,62 +1315,53 @@ pub mod types {
         /// second
         pub b: i8,
         /// optional
-        pub saturate: ::std::option::Option<bool>,
+        pub saturate: Option<bool>,
     }
-    impl ::rqapi_runtime::qapi::Visit for AddArguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for AddArguments {
+    impl rt::VisitMembers for AddArguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i8>(members, "a", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<i8>(members, "b", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .optional::<
-                    bool,
-                >(members, "saturate", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { a: m0, b: m1, saturate: m2 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                a: v.member(members, "a")?,
+                b: v.member(members, "b")?,
+                saturate: v.optional(members, "saturate")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for AddArguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for AddArguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("a", &self.a)?;
             map.serialize_entry("b", &self.b)?;
-            if let ::std::option::Option::Some(x) = &self.saturate {
-                map.serialize_entry("saturate", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "saturate", &self.saturate)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for AddArguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for AddArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for AddArguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for AddArguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for AddArguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Returns its argument.
@@ -1639,248 +1372,149 @@ pub mod types {
         /// anything
         pub value: Value,
     }
-    impl ::rqapi_runtime::qapi::Visit for EchoArguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for EchoArguments {
+    impl rt::VisitMembers for EchoArguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    Value,
-                >(members, "value", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { value: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                value: v.member(members, "value")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for EchoArguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for EchoArguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("value", &self.value)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for EchoArguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for EchoArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for EchoArguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for EchoArguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for EchoArguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Inline data.
     #[derive(Clone, Debug, PartialEq)]
     pub struct ShapeDrawnEvent {
         /// shape name
-        pub name: ::std::string::String,
+        pub name: String,
         /// deprecated data member
         ///
         /// **Deprecated.**
         #[deprecated]
-        pub old: ::std::option::Option<i64>,
+        pub old: Option<i64>,
     }
-    impl ::rqapi_runtime::qapi::Visit for ShapeDrawnEvent {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for ShapeDrawnEvent {
+    impl rt::VisitMembers for ShapeDrawnEvent {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "name", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    i64,
-                >(members, "old", ::rqapi_runtime::qapi::Features::DEPRECATED)?;
-            ::std::result::Result::Ok(Self { name: m0, old: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                name: v.member(members, "name")?,
+                old: v.optional_marked(members, "old", rt::Features::DEPRECATED)?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for ShapeDrawnEvent {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for ShapeDrawnEvent {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("name", &self.name)?;
-            if !::rqapi_runtime::qapi::compat::output_hidden(
-                ::rqapi_runtime::qapi::Features::DEPRECATED,
-            ) {
-                if let ::std::option::Option::Some(x) = &self.old {
-                    map.serialize_entry("old", x)?;
-                }
+            if !rt::compat::output_hidden(rt::Features::DEPRECATED) {
+                rt::optional_entry(map, "old", &self.old)?;
             }
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for ShapeDrawnEvent {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for ShapeDrawnEvent {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for ShapeDrawnEvent {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for ShapeDrawnEvent {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for ShapeDrawnEvent {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
 }
 /// The schema's commands.
 #[allow(deprecated, clippy::all)]
 pub mod commands {
+    use ::rqapi_runtime::qapi as rt;
     /// Every command of the schema with its static options.
-    pub static COMMANDS: &[::rqapi_runtime::qapi::dispatch::CommandInfo] = &[
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "ping",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "add",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "echo",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "draw",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "store",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "old-command",
-            features: ::rqapi_runtime::qapi::Features::DEPRECATED,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "x-experiment",
-            features: ::rqapi_runtime::qapi::Features::UNSTABLE,
-            generated: true,
-            success_response: true,
-            allow_oob: true,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "raw",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: false,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "shutdown",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: false,
-            allow_oob: false,
-            allow_preconfig: true,
-            coroutine: true,
-        },
+    pub static COMMANDS: &[rt::dispatch::CommandInfo] = &[
+        rt::dispatch::CommandInfo::new("ping"),
+        rt::dispatch::CommandInfo::new("add"),
+        rt::dispatch::CommandInfo::new("echo"),
+        rt::dispatch::CommandInfo::new("draw"),
+        rt::dispatch::CommandInfo::new("store"),
+        rt::dispatch::CommandInfo::new("old-command").features(rt::Features::DEPRECATED),
+        rt::dispatch::CommandInfo::new("x-experiment")
+            .features(rt::Features::UNSTABLE)
+            .allow_oob(),
+        rt::dispatch::CommandInfo::new("raw").not_generated(),
+        rt::dispatch::CommandInfo::new("shutdown")
+            .no_success_response()
+            .allow_preconfig()
+            .coroutine(),
         #[cfg(target_os = "linux")]
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "linux-only",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
+        rt::dispatch::CommandInfo::new("linux-only"),
         #[cfg(any())]
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "never",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
+        rt::dispatch::CommandInfo::new("never"),
     ];
     /// No arguments, no return.
     ///
     /// Since: 1.0
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Ping;
-    impl ::rqapi_runtime::qapi::dispatch::Command for Ping {
+    impl rt::dispatch::Command for Ping {
         const NAME: &'static str = "ping";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Adds two numbers.
     ///
     /// Returns: the sum
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Add;
-    impl ::rqapi_runtime::qapi::dispatch::Command for Add {
+    impl rt::dispatch::Command for Add {
         const NAME: &'static str = "add";
         type Arguments = super::types::AddArguments;
         type Returns = i64;
@@ -1890,7 +1524,7 @@ pub mod commands {
     /// Returns: the same
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Echo;
-    impl ::rqapi_runtime::qapi::dispatch::Command for Echo {
+    impl rt::dispatch::Command for Echo {
         const NAME: &'static str = "echo";
         type Arguments = super::types::EchoArguments;
         type Returns = super::types::Value;
@@ -1900,17 +1534,17 @@ pub mod commands {
     /// Returns: the shapes drawn so far
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Draw;
-    impl ::rqapi_runtime::qapi::dispatch::Command for Draw {
+    impl rt::dispatch::Command for Draw {
         const NAME: &'static str = "draw";
         type Arguments = super::types::Shape;
-        type Returns = ::std::vec::Vec<super::types::Shape>;
+        type Returns = Vec<super::types::Shape>;
     }
     /// Takes a struct with conditional members, boxed.
     ///
     /// Returns: all values
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Store;
-    impl ::rqapi_runtime::qapi::dispatch::Command for Store {
+    impl rt::dispatch::Command for Store {
         const NAME: &'static str = "store";
         type Arguments = super::types::Scalars;
         type Returns = super::types::Scalars;
@@ -1921,61 +1555,59 @@ pub mod commands {
     #[deprecated]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct OldCommand;
-    impl ::rqapi_runtime::qapi::dispatch::Command for OldCommand {
+    impl rt::dispatch::Command for OldCommand {
         const NAME: &'static str = "old-command";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Unstable, out of band.
     ///
     /// **Unstable.** experimental
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct XExperiment;
-    impl ::rqapi_runtime::qapi::dispatch::Command for XExperiment {
+    impl rt::dispatch::Command for XExperiment {
         const NAME: &'static str = "x-experiment";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Hand-written.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Raw;
-    impl ::rqapi_runtime::qapi::dispatch::Command for Raw {
+    impl rt::dispatch::Command for Raw {
         const NAME: &'static str = "raw";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Sends no response.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Shutdown;
-    impl ::rqapi_runtime::qapi::dispatch::Command for Shutdown {
+    impl rt::dispatch::Command for Shutdown {
         const NAME: &'static str = "shutdown";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Only on Linux.
     #[cfg(target_os = "linux")]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct LinuxOnly;
     #[cfg(target_os = "linux")]
-    impl ::rqapi_runtime::qapi::dispatch::Command for LinuxOnly {
+    impl rt::dispatch::Command for LinuxOnly {
         const NAME: &'static str = "linux-only";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Never compiled in.
     #[cfg(any())]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Never;
     #[cfg(any())]
-    impl ::rqapi_runtime::qapi::dispatch::Command for Never {
+    impl rt::dispatch::Command for Never {
         const NAME: &'static str = "never";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Calls `visitor` with the marker type of every command.
-    pub fn visit_commands<V: ::rqapi_runtime::qapi::dispatch::CommandVisitor>(
-        visitor: &mut V,
-    ) {
+    pub fn visit_commands<V: rt::dispatch::CommandVisitor>(visitor: &mut V) {
         let _ = &visitor;
         visitor.visit::<Ping>();
         visitor.visit::<Add>();
@@ -1991,15 +1623,11 @@ pub mod commands {
     }
     /// One method per command; generated commands get typed arguments
     /// (unpacked unless `boxed`) and return typed values.
-    pub trait Commands: ::std::marker::Sync {
+    pub trait Commands: Sync {
         /// No arguments, no return.
         ///
         /// Since: 1.0
-        fn ping(
-            &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        fn ping(&self) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         /// Adds two numbers.
         ///
         /// Returns: the sum
@@ -2007,97 +1635,52 @@ pub mod commands {
             &self,
             a: i8,
             b: i8,
-            saturate: ::std::option::Option<bool>,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<i64, ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+            saturate: Option<bool>,
+        ) -> impl Future<Output = Result<i64, rt::QmpError>> + Send;
         /// Returns its argument.
         ///
         /// Returns: the same
         fn echo(
             &self,
             value: super::types::Value,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                super::types::Value,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<super::types::Value, rt::QmpError>> + Send;
         /// Takes a union, boxed.
         ///
         /// Returns: the shapes drawn so far
         fn draw(
             &self,
             arguments: super::types::Shape,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                ::std::vec::Vec<super::types::Shape>,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<Vec<super::types::Shape>, rt::QmpError>> + Send;
         /// Takes a struct with conditional members, boxed.
         ///
         /// Returns: all values
         fn store(
             &self,
             arguments: super::types::Scalars,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                super::types::Scalars,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<super::types::Scalars, rt::QmpError>> + Send;
         /// Deprecated.
         ///
         /// **Deprecated.** do not use
         #[deprecated]
-        fn old_command(
-            &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        fn old_command(&self) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         /// Unstable, out of band.
         ///
         /// **Unstable.** experimental
-        fn x_experiment(
-            &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        fn x_experiment(&self) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         /// Hand-written.
         /// Not generated (`'gen': false`): gets the raw arguments.
         fn raw(
             &self,
-            arguments: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                ::rqapi_runtime::qapi::serde_json::Value,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
+            arguments: &rt::Members,
+        ) -> impl Future<Output = Result<rt::Value, rt::QmpError>> + Send;
         /// Sends no response.
-        fn shutdown(
-            &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        fn shutdown(&self) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         /// Only on Linux.
         #[cfg(target_os = "linux")]
-        fn linux_only(
-            &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        fn linux_only(&self) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         /// Never compiled in.
         #[cfg(any())]
-        fn never(
-            &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        fn never(&self) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
     }
     /// Runs `command` with `arguments` (already checked to be an
     /// object by the request layer) as QEMU's `qmp_dispatch()` does:
@@ -2106,155 +1689,101 @@ pub mod commands {
     /// `Ok(None)` for commands that send no success response.
     pub async fn dispatch<H: Commands + ?Sized>(
         handler: &H,
-        state: &::rqapi_runtime::qapi::dispatch::DispatchState,
+        state: &rt::dispatch::DispatchState,
         command: &str,
-        arguments: &::rqapi_runtime::qapi::serde_json::Map<
-            ::std::string::String,
-            ::rqapi_runtime::qapi::serde_json::Value,
-        >,
+        arguments: &rt::Members,
         oob: bool,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::rqapi_runtime::qapi::serde_json::Value>,
-        ::rqapi_runtime::qmp::QmpError,
-    > {
-        let info = ::rqapi_runtime::qapi::dispatch::find_command(COMMANDS, command)?;
+    ) -> Result<Option<rt::Value>, rt::QmpError> {
+        let info = rt::dispatch::find_command(COMMANDS, command)?;
         state.check(info, oob)?;
         let mut v = state.input(true);
+        let _ = (&mut v, handler, arguments);
         let ret = match command {
             "ping" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.ping().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "add" => {
-                let args: super::types::AddArguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::AddArguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
+                rt::to_value(
                     &handler.add(args.a, args.b, args.saturate).await?,
                     state.policy,
                 )?
             }
             "echo" => {
-                let args: super::types::EchoArguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::EchoArguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
-                    &handler.echo(args.value).await?,
-                    state.policy,
-                )?
+                rt::to_value(&handler.echo(args.value).await?, state.policy)?
             }
             "draw" => {
-                let args: super::types::Shape = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::Shape = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
-                    &handler.draw(args).await?,
-                    state.policy,
-                )?
+                rt::to_value(&handler.draw(args).await?, state.policy)?
             }
             "store" => {
-                let args: super::types::Scalars = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::Scalars = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
-                    &handler.store(args).await?,
-                    state.policy,
-                )?
+                rt::to_value(&handler.store(args).await?, state.policy)?
             }
             "old-command" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.old_command().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "x-experiment" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.x_experiment().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "raw" => handler.raw(arguments).await?,
             "shutdown" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.shutdown().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             #[cfg(target_os = "linux")]
             "linux-only" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.linux_only().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             #[cfg(any())]
             "never" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.never().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
-            _ => {
-                return ::std::result::Result::Err(
-                    ::rqapi_runtime::qmp::QmpError::command_not_found(command),
-                );
-            }
+            _ => rt::dispatch::unknown_command(command)?,
         };
-        let _ = &mut v;
-        ::std::result::Result::Ok(
-            if info.success_response {
-                ::std::option::Option::Some(ret)
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        Ok(if info.success_response { Some(ret) } else { None })
     }
 }
 /// The schema's events.
 #[allow(deprecated, clippy::all)]
 pub mod events {
+    use ::rqapi_runtime::qapi as rt;
     /// Every event of the schema, with its data.
     #[derive(Clone, Debug, PartialEq)]
     pub enum Event {
@@ -2265,9 +1794,9 @@ pub mod events {
         /// Boxed union data.
         TreeGrown(super::types::Tree),
     }
-    impl ::rqapi_runtime::qapi::event::QapiEvent for Event {
+    impl rt::event::QapiEvent for Event {
         fn name(&self) -> &'static str {
-            match self {
+            match *self {
                 Self::Started => "STARTED",
                 Self::ShapeDrawn(_) => "SHAPE_DRAWN",
                 Self::TreeGrown(_) => "TREE_GROWN",
@@ -2275,68 +1804,39 @@ pub mod events {
         }
         fn data(
             &self,
-            policy: ::rqapi_runtime::qapi::CompatPolicy,
-        ) -> ::std::result::Result<
-            ::std::option::Option<::rqapi_runtime::qapi::serde_json::Value>,
-            ::rqapi_runtime::qmp::QmpError,
-        > {
+            policy: rt::CompatPolicy,
+        ) -> Result<Option<rt::Value>, rt::QmpError> {
             let _ = policy;
-            match self {
-                Self::Started => ::std::result::Result::Ok(::std::option::Option::None),
-                Self::ShapeDrawn(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
-                Self::TreeGrown(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
+            match *self {
+                Self::Started => Ok(None),
+                Self::ShapeDrawn(ref data) => rt::to_value(data, policy).map(Some),
+                Self::TreeGrown(ref data) => rt::to_value(data, policy).map(Some),
             }
         }
         fn from_parts(
             name: &str,
-            data: ::std::option::Option<&::rqapi_runtime::qapi::serde_json::Value>,
-        ) -> ::std::result::Result<
-            ::std::option::Option<Self>,
-            ::rqapi_runtime::qmp::QmpError,
-        > {
-            let empty = ::rqapi_runtime::qapi::serde_json::Value::Object(
-                ::std::default::Default::default(),
-            );
-            ::std::result::Result::Ok(
-                ::std::option::Option::Some(
-                    match name {
-                        "STARTED" => Self::Started,
-                        "SHAPE_DRAWN" => {
-                            Self::ShapeDrawn(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "TREE_GROWN" => {
-                            Self::TreeGrown(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        _ => {
-                            return ::std::result::Result::Ok(::std::option::Option::None);
-                        }
-                    },
-                ),
-            )
+            data: Option<&rt::Value>,
+        ) -> Result<Option<Self>, rt::QmpError> {
+            let _ = data;
+            match name {
+                "STARTED" => Ok(Some(Self::Started)),
+                "SHAPE_DRAWN" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::ShapeDrawn(data)))
+                }
+                "TREE_GROWN" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::TreeGrown(data)))
+                }
+                _ => Ok(None),
+            }
         }
     }
 }
 /// Introspection (`query-qmp-schema`).
 #[allow(clippy::all)]
 pub mod introspect {
+    use ::rqapi_runtime::qapi as rt;
     /// The introspection list with conditions, as generated.
     pub const ANNOTATED_JSON: &str = "[{\"arg-type\":\"0\",\"ret-type\":\"0\",\"name\":\"ping\",\"meta-type\":\"command\"},{\"arg-type\":\"1\",\"ret-type\":\"int\",\"name\":\"add\",\"meta-type\":\"command\"},{\"arg-type\":\"2\",\"ret-type\":\"3\",\"name\":\"echo\",\"meta-type\":\"command\"},{\"arg-type\":\"4\",\"ret-type\":\"[4]\",\"name\":\"draw\",\"meta-type\":\"command\"},{\"arg-type\":\"5\",\"ret-type\":\"5\",\"name\":\"store\",\"meta-type\":\"command\"},{\"arg-type\":\"0\",\"ret-type\":\"0\",\"name\":\"old-command\",\"meta-type\":\"command\",\"features\":[\"deprecated\"]},{\"arg-type\":\"0\",\"ret-type\":\"0\",\"allow-oob\":true,\"name\":\"x-experiment\",\"meta-type\":\"command\",\"features\":[\"unstable\"]},{\"arg-type\":\"0\",\"ret-type\":\"0\",\"name\":\"raw\",\"meta-type\":\"command\"},{\"arg-type\":\"0\",\"ret-type\":\"0\",\"name\":\"shutdown\",\"meta-type\":\"command\"},{\"arg-type\":\"0\",\"ret-type\":\"0\",\"name\":\"linux-only\",\"meta-type\":\"command\",\"if\":\"defined(CONFIG_LINUX)\"},{\"arg-type\":\"0\",\"ret-type\":\"0\",\"name\":\"never\",\"meta-type\":\"command\",\"if\":\"defined(CONFIG_NEVER)\"},{\"arg-type\":\"0\",\"name\":\"STARTED\",\"meta-type\":\"event\"},{\"arg-type\":\"6\",\"name\":\"SHAPE_DRAWN\",\"meta-type\":\"event\"},{\"arg-type\":\"7\",\"name\":\"TREE_GROWN\",\"meta-type\":\"event\"},{\"members\":[],\"name\":\"0\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"int\"},{\"name\":\"saturate\",\"type\":\"bool\",\"default\":null}],\"name\":\"1\",\"meta-type\":\"object\"},{\"json-type\":\"int\",\"name\":\"int\",\"meta-type\":\"builtin\"},{\"members\":[{\"name\":\"value\",\"type\":\"3\"}],\"name\":\"2\",\"meta-type\":\"object\"},{\"members\":[{\"type\":\"int\"},{\"type\":\"bool\"},{\"type\":\"null\"},{\"type\":\"8\"}],\"name\":\"3\",\"meta-type\":\"alternate\"},{\"members\":[{\"name\":\"name\",\"type\":\"str\"},{\"name\":\"kind\",\"type\":\"9\"},{\"name\":\"colour\",\"type\":\"10\",\"default\":null}],\"tag\":\"kind\",\"variants\":[{\"case\":\"circle\",\"type\":\"11\"},{\"case\":\"square\",\"type\":\"12\"},{\"case\":\"polygon\",\"type\":\"13\"},{\"case\":\"point\",\"type\":\"0\"}],\"name\":\"4\",\"meta-type\":\"object\"},{\"element-type\":\"4\",\"name\":\"[4]\",\"meta-type\":\"array\"},{\"members\":[{\"name\":\"id\",\"type\":\"int\"},{\"name\":\"label\",\"type\":\"str\",\"default\":null},{\"name\":\"i8\",\"type\":\"int\"},{\"name\":\"i16\",\"type\":\"int\"},{\"name\":\"i32\",\"type\":\"int\"},{\"name\":\"i64\",\"type\":\"int\"},{\"name\":\"u8\",\"type\":\"int\"},{\"name\":\"u16\",\"type\":\"int\"},{\"name\":\"u32\",\"type\":\"int\"},{\"name\":\"u64\",\"type\":\"int\"},{\"name\":\"int\",\"type\":\"int\"},{\"name\":\"size\",\"type\":\"int\"},{\"name\":\"num\",\"type\":\"number\"},{\"name\":\"flag\",\"type\":\"bool\"},{\"name\":\"text\",\"type\":\"str\"},{\"name\":\"anything\",\"type\":\"any\"},{\"name\":\"nothing\",\"type\":\"null\"},{\"name\":\"colour\",\"type\":\"10\"},{\"name\":\"list\",\"type\":\"[str]\"},{\"name\":\"matrix\",\"type\":\"[8]\"},{\"name\":\"type\",\"type\":\"14\"},{\"name\":\"opt-int\",\"type\":\"int\",\"default\":null},{\"name\":\"opt-list\",\"type\":\"[8]\",\"default\":null},{\"name\":\"old\",\"type\":\"int\",\"default\":null,\"features\":[\"deprecated\"]},{\"name\":\"linux-only\",\"type\":\"str\",\"default\":null,\"if\":\"defined(CONFIG_LINUX)\"},{\"name\":\"never\",\"type\":\"str\",\"default\":null,\"if\":\"defined(CONFIG_LINUX) && defined(CONFIG_NEVER)\"}],\"name\":\"5\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"name\",\"type\":\"str\"},{\"name\":\"old\",\"type\":\"int\",\"default\":null,\"features\":[\"deprecated\"]}],\"name\":\"6\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"value\",\"type\":\"int\"},{\"name\":\"left\",\"type\":\"7\",\"default\":null},{\"name\":\"children\",\"type\":\"[7]\",\"default\":null}],\"name\":\"7\",\"meta-type\":\"object\"},{\"json-type\":\"boolean\",\"name\":\"bool\",\"meta-type\":\"builtin\"},{\"json-type\":\"null\",\"name\":\"null\",\"meta-type\":\"builtin\"},{\"members\":[{\"name\":\"id\",\"type\":\"int\"},{\"name\":\"label\",\"type\":\"str\",\"default\":null}],\"name\":\"8\",\"meta-type\":\"object\"},{\"json-type\":\"string\",\"name\":\"str\",\"meta-type\":\"builtin\"},{\"members\":[{\"name\":\"circle\"},{\"name\":\"square\"},{\"name\":\"point\"},{\"name\":\"polygon\"}],\"values\":[\"circle\",\"square\",\"point\",\"polygon\"],\"name\":\"9\",\"meta-type\":\"enum\"},{\"members\":[{\"name\":\"red\"},{\"name\":\"green\"},{\"name\":\"blue\",\"if\":\"defined(CONFIG_LINUX)\"},{\"name\":\"ultraviolet\",\"features\":[\"deprecated\"]},{\"name\":\"infrared\",\"features\":[\"unstable\"]},{\"name\":\"never\",\"if\":\"defined(CONFIG_NEVER)\"}],\"values\":[\"red\",\"green\",{\"if\":\"defined(CONFIG_LINUX)\",\"value\":\"blue\"},\"ultraviolet\",\"infrared\",{\"if\":\"defined(CONFIG_NEVER)\",\"value\":\"never\"}],\"name\":\"10\",\"meta-type\":\"enum\"},{\"members\":[{\"name\":\"radius\",\"type\":\"number\"}],\"name\":\"11\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"side\",\"type\":\"int\"},{\"name\":\"tilt\",\"type\":\"number\",\"default\":null}],\"name\":\"12\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"corners\",\"type\":\"[int]\"},{\"name\":\"inner\",\"type\":\"4\",\"default\":null}],\"name\":\"13\",\"meta-type\":\"object\"},{\"json-type\":\"number\",\"name\":\"number\",\"meta-type\":\"builtin\"},{\"json-type\":\"value\",\"name\":\"any\",\"meta-type\":\"builtin\"},{\"element-type\":\"str\",\"name\":\"[str]\",\"meta-type\":\"array\"},{\"element-type\":\"8\",\"name\":\"[8]\",\"meta-type\":\"array\"},{\"members\":[{\"name\":\"type\"},{\"name\":\"self\"},{\"name\":\"32bit\"},{\"name\":\"x86_64\"},{\"name\":\"x8664\"},{\"name\":\"__org.rqapi_x-value\"}],\"values\":[\"type\",\"self\",\"32bit\",\"x86_64\",\"x8664\",\"__org.rqapi_x-value\"],\"name\":\"14\",\"meta-type\":\"enum\"},{\"element-type\":\"7\",\"name\":\"[7]\",\"meta-type\":\"array\"},{\"element-type\":\"int\",\"name\":\"[int]\",\"meta-type\":\"array\"}]";
     /// Whether a condition (C preprocessor form) holds in this build.
@@ -2350,17 +1850,13 @@ pub mod introspect {
             _ => false,
         }
     }
-    static SCHEMA: ::std::sync::LazyLock<::rqapi_runtime::qapi::serde_json::Value> = ::std::sync::LazyLock::new(||
-    {
-        let annotated: ::rqapi_runtime::qapi::serde_json::Value = ::rqapi_runtime::qapi::serde_json::from_str(
-                ANNOTATED_JSON,
-            )
+    static SCHEMA: ::std::sync::LazyLock<rt::Value> = ::std::sync::LazyLock::new(|| {
+        let annotated: rt::Value = rt::serde_json::from_str(ANNOTATED_JSON)
             .unwrap_or_default();
-        ::rqapi_runtime::qapi::filter_introspection(&annotated, &holds)
-            .unwrap_or_default()
+        rt::filter_introspection(&annotated, &holds).unwrap_or_default()
     });
     /// What `query-qmp-schema` returns (type names masked, as QEMU's).
-    pub fn schema() -> &'static ::rqapi_runtime::qapi::serde_json::Value {
+    pub fn schema() -> &'static rt::Value {
         &SCHEMA
     }
 }

@@ -3,6 +3,7 @@
 /// The schema's types.
 #[allow(deprecated, clippy::all)]
 pub mod types {
+    use ::rqapi_runtime::qapi as rt;
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum QType {
         None,
@@ -13,18 +14,18 @@ pub mod types {
         Qlist,
         Qbool,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for QType {
+    impl rt::QapiEnum for QType {
         const NAME: &'static str = "QType";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "none" => ::std::option::Option::Some(Self::None),
-                "qnull" => ::std::option::Option::Some(Self::Qnull),
-                "qnum" => ::std::option::Option::Some(Self::Qnum),
-                "qstring" => ::std::option::Option::Some(Self::Qstring),
-                "qdict" => ::std::option::Option::Some(Self::Qdict),
-                "qlist" => ::std::option::Option::Some(Self::Qlist),
-                "qbool" => ::std::option::Option::Some(Self::Qbool),
-                _ => ::std::option::Option::None,
+                "none" => Some(Self::None),
+                "qnull" => Some(Self::Qnull),
+                "qnum" => Some(Self::Qnum),
+                "qstring" => Some(Self::Qstring),
+                "qdict" => Some(Self::Qdict),
+                "qlist" => Some(Self::Qlist),
+                "qbool" => Some(Self::Qbool),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -39,339 +40,280 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for QType {
+    impl rt::Visit for QType {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for QType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for QType {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for QType {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for QType {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for QType {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct TestStruct {
         pub integer: i64,
         pub boolean: bool,
-        pub string: ::std::string::String,
+        pub string: String,
     }
-    impl ::rqapi_runtime::qapi::Visit for TestStruct {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for TestStruct {
+    impl rt::VisitMembers for TestStruct {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    bool,
-                >(members, "boolean", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                integer: m0,
-                boolean: m1,
-                string: m2,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                integer: v.member(members, "integer")?,
+                boolean: v.member(members, "boolean")?,
+                string: v.member(members, "string")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestStruct {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestStruct {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
             map.serialize_entry("boolean", &self.boolean)?;
             map.serialize_entry("string", &self.string)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestStruct {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for TestStruct {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for TestStruct {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestStruct {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestStruct {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct NestedEnumsOne {
         pub enum1: EnumOne,
-        pub enum2: ::std::option::Option<EnumOne>,
+        pub enum2: Option<EnumOne>,
         pub enum3: EnumOne,
-        pub enum4: ::std::option::Option<EnumOne>,
+        pub enum4: Option<EnumOne>,
     }
-    impl ::rqapi_runtime::qapi::Visit for NestedEnumsOne {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for NestedEnumsOne {
+    impl rt::VisitMembers for NestedEnumsOne {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    EnumOne,
-                >(members, "enum1", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    EnumOne,
-                >(members, "enum2", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .member::<
-                    EnumOne,
-                >(members, "enum3", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m3 = v
-                .optional::<
-                    EnumOne,
-                >(members, "enum4", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                enum1: m0,
-                enum2: m1,
-                enum3: m2,
-                enum4: m3,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                enum1: v.member(members, "enum1")?,
+                enum2: v.optional(members, "enum2")?,
+                enum3: v.member(members, "enum3")?,
+                enum4: v.optional(members, "enum4")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for NestedEnumsOne {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for NestedEnumsOne {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("enum1", &self.enum1)?;
-            if let ::std::option::Option::Some(x) = &self.enum2 {
-                map.serialize_entry("enum2", x)?;
-            }
+            rt::optional_entry(map, "enum2", &self.enum2)?;
             map.serialize_entry("enum3", &self.enum3)?;
-            if let ::std::option::Option::Some(x) = &self.enum4 {
-                map.serialize_entry("enum4", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "enum4", &self.enum4)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for NestedEnumsOne {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for NestedEnumsOne {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for NestedEnumsOne {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for NestedEnumsOne {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for NestedEnumsOne {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum MyEnum {}
-    impl ::rqapi_runtime::qapi::QapiEnum for MyEnum {
+    impl rt::QapiEnum for MyEnum {
         const NAME: &'static str = "MyEnum";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                _ => ::std::option::Option::None,
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
             match *self {}
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for MyEnum {
+    impl rt::Visit for MyEnum {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for MyEnum {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for MyEnum {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for MyEnum {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for MyEnum {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for MyEnum {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct Empty1 {}
-    impl ::rqapi_runtime::qapi::Visit for Empty1 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Empty1 {
+    impl rt::VisitMembers for Empty1 {
         fn visit_members(
-            _v: &mut ::rqapi_runtime::qapi::Input,
-            _members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::std::result::Result::Ok(Self {})
+            _v: &mut rt::Input,
+            _members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {})
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Empty1 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Empty1 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             _map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
-            ::std::result::Result::Ok(())
+        ) -> Result<(), M::Error> {
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Empty1 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Empty1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Empty1 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Empty1 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Empty1 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct Empty2 {}
-    impl ::rqapi_runtime::qapi::Visit for Empty2 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Empty2 {
+    impl rt::VisitMembers for Empty2 {
         fn visit_members(
-            _v: &mut ::rqapi_runtime::qapi::Input,
-            _members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::std::result::Result::Ok(Self {})
+            _v: &mut rt::Input,
+            _members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {})
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Empty2 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Empty2 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             _map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
-            ::std::result::Result::Ok(())
+        ) -> Result<(), M::Error> {
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Empty2 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for Empty2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Empty2 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Empty2 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Empty2 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct Union {
         pub r#type: UnionBranch,
     }
-    impl ::rqapi_runtime::qapi::Visit for Union {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for Union {
+    impl rt::VisitMembers for Union {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let tag_ = v
-                .member::<
-                    EnumOne,
-                >(members, "type", ::rqapi_runtime::qapi::Features::NONE)?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let tag_ = v.member::<EnumOne>(members, "type")?;
             let branch_ = match tag_ {
                 EnumOne::Value1 => UnionBranch::Value1,
                 EnumOne::Value2 => UnionBranch::Value2,
@@ -379,25 +321,25 @@ pub mod types {
                 EnumOne::Value4 => UnionBranch::Value4,
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("type"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("type"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self { r#type: branch_ })
+            Ok(Self { r#type: branch_ })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for Union {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for Union {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("type", &self.r#type.tag())?;
             match &self.r#type {
                 UnionBranch::Value1 => {}
@@ -405,22 +347,7 @@ pub mod types {
                 UnionBranch::Value3 => {}
                 UnionBranch::Value4 => {}
             }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Union {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Union {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+            Ok(())
         }
     }
     /// The branches of [`Union`], selected by member `type`.
@@ -446,18 +373,42 @@ pub mod types {
             }
         }
     }
+    impl rt::Visit for Union {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for Union {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for Union {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum QEnumTwo {
         Value1,
         Value2,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for QEnumTwo {
+    impl rt::QapiEnum for QEnumTwo {
         const NAME: &'static str = "QEnumTwo";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "value1" => ::std::option::Option::Some(Self::Value1),
-                "value2" => ::std::option::Option::Some(Self::Value2),
-                _ => ::std::option::Option::None,
+                "value1" => Some(Self::Value1),
+                "value2" => Some(Self::Value2),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -467,103 +418,86 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for QEnumTwo {
+    impl rt::Visit for QEnumTwo {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for QEnumTwo {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for QEnumTwo {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for QEnumTwo {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for QEnumTwo {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for QEnumTwo {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefOne {
         pub integer: i64,
-        pub string: ::std::string::String,
-        pub enum1: ::std::option::Option<EnumOne>,
+        pub string: String,
+        pub enum1: Option<EnumOne>,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefOne {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefOne {
+    impl rt::VisitMembers for UserDefOne {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .optional::<
-                    EnumOne,
-                >(members, "enum1", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                integer: m0,
-                string: m1,
-                enum1: m2,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                integer: v.member(members, "integer")?,
+                string: v.member(members, "string")?,
+                enum1: v.optional(members, "enum1")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefOne {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefOne {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
             map.serialize_entry("string", &self.string)?;
-            if let ::std::option::Option::Some(x) = &self.enum1 {
-                map.serialize_entry("enum1", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "enum1", &self.enum1)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefOne {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefOne {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefOne {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefOne {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefOne {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -573,15 +507,15 @@ pub mod types {
         Value3,
         Value4,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for EnumOne {
+    impl rt::QapiEnum for EnumOne {
         const NAME: &'static str = "EnumOne";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "value1" => ::std::option::Option::Some(Self::Value1),
-                "value2" => ::std::option::Option::Some(Self::Value2),
-                "value3" => ::std::option::Option::Some(Self::Value3),
-                "value4" => ::std::option::Option::Some(Self::Value4),
-                _ => ::std::option::Option::None,
+                "value1" => Some(Self::Value1),
+                "value2" => Some(Self::Value2),
+                "value3" => Some(Self::Value3),
+                "value4" => Some(Self::Value4),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -593,626 +527,507 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for EnumOne {
+    impl rt::Visit for EnumOne {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for EnumOne {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for EnumOne {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for EnumOne {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for EnumOne {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for EnumOne {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefZero {
         pub integer: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefZero {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefZero {
+    impl rt::VisitMembers for UserDefZero {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { integer: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                integer: v.member(members, "integer")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefZero {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefZero {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefZero {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefZero {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefZero {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefZero {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefZero {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefTwoDictDict {
         pub userdef: UserDefOne,
-        pub string: ::std::string::String,
+        pub string: String,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefTwoDictDict {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefTwoDictDict {
+    impl rt::VisitMembers for UserDefTwoDictDict {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    UserDefOne,
-                >(members, "userdef", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { userdef: m0, string: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                userdef: v.member(members, "userdef")?,
+                string: v.member(members, "string")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefTwoDictDict {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefTwoDictDict {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("userdef", &self.userdef)?;
             map.serialize_entry("string", &self.string)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefTwoDictDict {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefTwoDictDict {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefTwoDictDict {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefTwoDictDict {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefTwoDictDict {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefTwoDict {
-        pub string1: ::std::string::String,
+        pub string1: String,
         pub dict2: UserDefTwoDictDict,
-        pub dict3: ::std::option::Option<UserDefTwoDictDict>,
+        pub dict3: Option<UserDefTwoDictDict>,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefTwoDict {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefTwoDict {
+    impl rt::VisitMembers for UserDefTwoDict {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string1", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    UserDefTwoDictDict,
-                >(members, "dict2", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .optional::<
-                    UserDefTwoDictDict,
-                >(members, "dict3", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                string1: m0,
-                dict2: m1,
-                dict3: m2,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                string1: v.member(members, "string1")?,
+                dict2: v.member(members, "dict2")?,
+                dict3: v.optional(members, "dict3")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefTwoDict {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefTwoDict {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("string1", &self.string1)?;
             map.serialize_entry("dict2", &self.dict2)?;
-            if let ::std::option::Option::Some(x) = &self.dict3 {
-                map.serialize_entry("dict3", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "dict3", &self.dict3)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefTwoDict {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefTwoDict {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefTwoDict {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefTwoDict {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefTwoDict {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefTwo {
-        pub string0: ::std::string::String,
+        pub string0: String,
         pub dict1: UserDefTwoDict,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefTwo {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefTwo {
+    impl rt::VisitMembers for UserDefTwo {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string0", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    UserDefTwoDict,
-                >(members, "dict1", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { string0: m0, dict1: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                string0: v.member(members, "string0")?,
+                dict1: v.member(members, "dict1")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefTwo {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefTwo {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("string0", &self.string0)?;
             map.serialize_entry("dict1", &self.dict1)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefTwo {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefTwo {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefTwo {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefTwo {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefTwo {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefThree {
-        pub string0: ::std::string::String,
+        pub string0: String,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefThree {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefThree {
+    impl rt::VisitMembers for UserDefThree {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string0", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { string0: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                string0: v.member(members, "string0")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefThree {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefThree {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("string0", &self.string0)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefThree {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefThree {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefThree {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefThree {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefThree {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct ForceArrays {
-        pub unused1: ::std::vec::Vec<UserDefOne>,
-        pub unused2: ::std::vec::Vec<UserDefTwo>,
-        pub unused3: ::std::vec::Vec<TestStruct>,
+        pub unused1: Vec<UserDefOne>,
+        pub unused2: Vec<UserDefTwo>,
+        pub unused3: Vec<TestStruct>,
     }
-    impl ::rqapi_runtime::qapi::Visit for ForceArrays {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for ForceArrays {
+    impl rt::VisitMembers for ForceArrays {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::vec::Vec<UserDefOne>,
-                >(members, "unused1", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::vec::Vec<UserDefTwo>,
-                >(members, "unused2", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .member::<
-                    ::std::vec::Vec<TestStruct>,
-                >(members, "unused3", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                unused1: m0,
-                unused2: m1,
-                unused3: m2,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                unused1: v.member(members, "unused1")?,
+                unused2: v.member(members, "unused2")?,
+                unused3: v.member(members, "unused3")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for ForceArrays {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for ForceArrays {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("unused1", &self.unused1)?;
             map.serialize_entry("unused2", &self.unused2)?;
             map.serialize_entry("unused3", &self.unused3)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for ForceArrays {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for ForceArrays {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for ForceArrays {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for ForceArrays {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for ForceArrays {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefA {
         pub boolean: bool,
-        pub a_b: ::std::option::Option<i64>,
+        pub a_b: Option<i64>,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefA {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefA {
+    impl rt::VisitMembers for UserDefA {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    bool,
-                >(members, "boolean", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<i64>(members, "a_b", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { boolean: m0, a_b: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                boolean: v.member(members, "boolean")?,
+                a_b: v.optional(members, "a_b")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefA {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefA {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("boolean", &self.boolean)?;
-            if let ::std::option::Option::Some(x) = &self.a_b {
-                map.serialize_entry("a_b", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "a_b", &self.a_b)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefA {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefA {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefA {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefA {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefA {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefB {
         pub intb: i64,
-        pub a_b: ::std::option::Option<bool>,
+        pub a_b: Option<bool>,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefB {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefB {
+    impl rt::VisitMembers for UserDefB {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "intb", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    bool,
-                >(members, "a-b", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { intb: m0, a_b: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                intb: v.member(members, "intb")?,
+                a_b: v.optional(members, "a-b")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefB {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefB {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("intb", &self.intb)?;
-            if let ::std::option::Option::Some(x) = &self.a_b {
-                map.serialize_entry("a-b", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "a-b", &self.a_b)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefB {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefB {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefB {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefB {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefB {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefFlatUnion {
         pub integer: i64,
-        pub string: ::std::string::String,
+        pub string: String,
         pub enum1: UserDefFlatUnionBranch,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefFlatUnion {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefFlatUnion {
+    impl rt::VisitMembers for UserDefFlatUnion {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string", ::rqapi_runtime::qapi::Features::NONE)?;
-            let tag_ = v
-                .member::<
-                    EnumOne,
-                >(members, "enum1", ::rqapi_runtime::qapi::Features::NONE)?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let m0 = v.member(members, "integer")?;
+            let m1 = v.member(members, "string")?;
+            let tag_ = v.member::<EnumOne>(members, "enum1")?;
             let branch_ = match tag_ {
                 EnumOne::Value1 => {
                     UserDefFlatUnionBranch::Value1(
-                        <UserDefA as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <UserDefA as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 EnumOne::Value2 => {
                     UserDefFlatUnionBranch::Value2(
-                        <UserDefB as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <UserDefB as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 EnumOne::Value3 => {
                     UserDefFlatUnionBranch::Value3(
-                        <UserDefB as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <UserDefB as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 EnumOne::Value4 => UserDefFlatUnionBranch::Value4,
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("enum1"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("enum1"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 integer: m0,
                 string: m1,
                 enum1: branch_,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefFlatUnion {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefFlatUnion {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
             map.serialize_entry("string", &self.string)?;
             map.serialize_entry("enum1", &self.enum1.tag())?;
             match &self.enum1 {
                 UserDefFlatUnionBranch::Value1(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 UserDefFlatUnionBranch::Value2(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 UserDefFlatUnionBranch::Value3(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 UserDefFlatUnionBranch::Value4 => {}
             }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefFlatUnion {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefFlatUnion {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+            Ok(())
         }
     }
     /// The branches of [`UserDefFlatUnion`], selected by member `enum1`.
@@ -1238,180 +1053,145 @@ pub mod types {
             }
         }
     }
+    impl rt::Visit for UserDefFlatUnion {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefFlatUnion {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for UserDefFlatUnion {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefUnionBase {
         pub integer: i64,
-        pub string: ::std::string::String,
+        pub string: String,
         pub enum1: EnumOne,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefUnionBase {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefUnionBase {
+    impl rt::VisitMembers for UserDefUnionBase {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .member::<
-                    EnumOne,
-                >(members, "enum1", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                integer: m0,
-                string: m1,
-                enum1: m2,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                integer: v.member(members, "integer")?,
+                string: v.member(members, "string")?,
+                enum1: v.member(members, "enum1")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefUnionBase {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefUnionBase {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
             map.serialize_entry("string", &self.string)?;
             map.serialize_entry("enum1", &self.enum1)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefUnionBase {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefUnionBase {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefUnionBase {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefUnionBase {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefUnionBase {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefFlatUnion2 {
-        pub integer: ::std::option::Option<i64>,
-        pub string: ::std::string::String,
+        pub integer: Option<i64>,
+        pub string: String,
         pub enum1: UserDefFlatUnion2Branch,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefFlatUnion2 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefFlatUnion2 {
+    impl rt::VisitMembers for UserDefFlatUnion2 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .optional::<
-                    i64,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string", ::rqapi_runtime::qapi::Features::NONE)?;
-            let tag_ = v
-                .member::<
-                    QEnumTwo,
-                >(members, "enum1", ::rqapi_runtime::qapi::Features::NONE)?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let m0 = v.optional(members, "integer")?;
+            let m1 = v.member(members, "string")?;
+            let tag_ = v.member::<QEnumTwo>(members, "enum1")?;
             let branch_ = match tag_ {
                 QEnumTwo::Value1 => {
                     UserDefFlatUnion2Branch::Value1(
-                        <UserDefC as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <UserDefC as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 QEnumTwo::Value2 => {
                     UserDefFlatUnion2Branch::Value2(
-                        <UserDefB as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <UserDefB as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("enum1"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("enum1"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 integer: m0,
                 string: m1,
                 enum1: branch_,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefFlatUnion2 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefFlatUnion2 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
-            if let ::std::option::Option::Some(x) = &self.integer {
-                map.serialize_entry("integer", x)?;
-            }
+        ) -> Result<(), M::Error> {
+            rt::optional_entry(map, "integer", &self.integer)?;
             map.serialize_entry("string", &self.string)?;
             map.serialize_entry("enum1", &self.enum1.tag())?;
             match &self.enum1 {
                 UserDefFlatUnion2Branch::Value1(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 UserDefFlatUnion2Branch::Value2(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
             }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefFlatUnion2 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefFlatUnion2 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+            Ok(())
         }
     }
     /// The branches of [`UserDefFlatUnion2`], selected by member `enum1`.
@@ -1431,56 +1211,75 @@ pub mod types {
             }
         }
     }
+    impl rt::Visit for UserDefFlatUnion2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefFlatUnion2 {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for UserDefFlatUnion2 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     #[derive(Clone, Debug, PartialEq)]
     pub struct WrapAlternate {
         pub alt: UserDefAlternate,
     }
-    impl ::rqapi_runtime::qapi::Visit for WrapAlternate {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for WrapAlternate {
+    impl rt::VisitMembers for WrapAlternate {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    UserDefAlternate,
-                >(members, "alt", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { alt: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                alt: v.member(members, "alt")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for WrapAlternate {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for WrapAlternate {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("alt", &self.alt)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for WrapAlternate {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for WrapAlternate {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for WrapAlternate {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for WrapAlternate {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for WrapAlternate {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
@@ -1488,151 +1287,92 @@ pub mod types {
         Udfu(UserDefFlatUnion),
         E(EnumOne),
         I(i64),
-        N(::rqapi_runtime::qapi::Null),
+        N(rt::Null),
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefAlternate {
+    impl rt::Visit for UserDefAlternate {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::Object(_) => {
-                    ::std::result::Result::Ok(
-                        Self::Udfu(
-                            <UserDefFlatUnion as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::String(_) => {
-                    ::std::result::Result::Ok(
-                        Self::E(
-                            <EnumOne as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Number(_) => {
-                    ::std::result::Result::Ok(
-                        Self::I(
-                            <i64 as ::rqapi_runtime::qapi::Visit>::visit(v, name, value)?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Null => {
-                    ::std::result::Result::Ok(
-                        Self::N(
-                            <::rqapi_runtime::qapi::Null as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
+                rt::Value::Object(_) => Ok(Self::Udfu(rt::Visit::visit(v, name, value)?)),
+                rt::Value::String(_) => Ok(Self::E(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Number(_) => Ok(Self::I(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Null => Ok(Self::N(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "UserDefAlternate",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "UserDefAlternate")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefAlternate {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for UserDefAlternate {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::Udfu(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::E(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::I(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::N(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::Udfu(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::E(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::I(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::N(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefAlternate {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefAlternate {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefC {
-        pub string1: ::std::string::String,
-        pub string2: ::std::string::String,
+        pub string1: String,
+        pub string2: String,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefC {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefC {
+    impl rt::VisitMembers for UserDefC {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string1", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string2", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { string1: m0, string2: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                string1: v.member(members, "string1")?,
+                string2: v.member(members, "string2")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefC {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefC {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("string1", &self.string1)?;
             map.serialize_entry("string2", &self.string2)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefC {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefC {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefC {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefC {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefC {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1640,13 +1380,13 @@ pub mod types {
         ValueA,
         ValueB,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for TestUnionEnum {
+    impl rt::QapiEnum for TestUnionEnum {
         const NAME: &'static str = "TestUnionEnum";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "value-a" => ::std::option::Option::Some(Self::ValueA),
-                "value-b" => ::std::option::Option::Some(Self::ValueB),
-                _ => ::std::option::Option::None,
+                "value-a" => Some(Self::ValueA),
+                "value-b" => Some(Self::ValueB),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -1656,33 +1396,33 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for TestUnionEnum {
+    impl rt::Visit for TestUnionEnum {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for TestUnionEnum {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestUnionEnum {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for TestUnionEnum {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestUnionEnum {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestUnionEnum {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1690,13 +1430,13 @@ pub mod types {
         ValueA1,
         ValueA2,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for TestUnionEnumA {
+    impl rt::QapiEnum for TestUnionEnumA {
         const NAME: &'static str = "TestUnionEnumA";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "value-a1" => ::std::option::Option::Some(Self::ValueA1),
-                "value-a2" => ::std::option::Option::Some(Self::ValueA2),
-                _ => ::std::option::Option::None,
+                "value-a1" => Some(Self::ValueA1),
+                "value-a2" => Some(Self::ValueA2),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -1706,91 +1446,83 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for TestUnionEnumA {
+    impl rt::Visit for TestUnionEnumA {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for TestUnionEnumA {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestUnionEnumA {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for TestUnionEnumA {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestUnionEnumA {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestUnionEnumA {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct TestUnionTypeA1 {
         pub integer: i64,
-        pub name: ::std::string::String,
+        pub name: String,
     }
-    impl ::rqapi_runtime::qapi::Visit for TestUnionTypeA1 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for TestUnionTypeA1 {
+    impl rt::VisitMembers for TestUnionTypeA1 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "name", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { integer: m0, name: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                integer: v.member(members, "integer")?,
+                name: v.member(members, "name")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestUnionTypeA1 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestUnionTypeA1 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
             map.serialize_entry("name", &self.name)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestUnionTypeA1 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for TestUnionTypeA1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for TestUnionTypeA1 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestUnionTypeA1 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestUnionTypeA1 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
@@ -1798,145 +1530,103 @@ pub mod types {
         pub integer: i64,
         pub size: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for TestUnionTypeA2 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for TestUnionTypeA2 {
+    impl rt::VisitMembers for TestUnionTypeA2 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<i64>(members, "size", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { integer: m0, size: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                integer: v.member(members, "integer")?,
+                size: v.member(members, "size")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestUnionTypeA2 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestUnionTypeA2 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
             map.serialize_entry("size", &self.size)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestUnionTypeA2 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for TestUnionTypeA2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for TestUnionTypeA2 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestUnionTypeA2 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestUnionTypeA2 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct TestUnionTypeA {
         pub type_a: TestUnionTypeABranch,
     }
-    impl ::rqapi_runtime::qapi::Visit for TestUnionTypeA {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for TestUnionTypeA {
+    impl rt::VisitMembers for TestUnionTypeA {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let tag_ = v
-                .member::<
-                    TestUnionEnumA,
-                >(members, "type-a", ::rqapi_runtime::qapi::Features::NONE)?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let tag_ = v.member::<TestUnionEnumA>(members, "type-a")?;
             let branch_ = match tag_ {
                 TestUnionEnumA::ValueA1 => {
                     TestUnionTypeABranch::ValueA1(
-                        <TestUnionTypeA1 as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <TestUnionTypeA1 as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 TestUnionEnumA::ValueA2 => {
                     TestUnionTypeABranch::ValueA2(
-                        <TestUnionTypeA2 as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <TestUnionTypeA2 as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("type-a"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("type-a"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self { type_a: branch_ })
+            Ok(Self { type_a: branch_ })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestUnionTypeA {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestUnionTypeA {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("type-a", &self.type_a.tag())?;
             match &self.type_a {
                 TestUnionTypeABranch::ValueA1(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 TestUnionTypeABranch::ValueA2(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
             }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestUnionTypeA {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestUnionTypeA {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+            Ok(())
         }
     }
     /// The branches of [`TestUnionTypeA`], selected by member `type-a`.
@@ -1956,152 +1646,132 @@ pub mod types {
             }
         }
     }
+    impl rt::Visit for TestUnionTypeA {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for TestUnionTypeA {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for TestUnionTypeA {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     #[derive(Clone, Debug, PartialEq)]
     pub struct TestUnionTypeB {
         pub integer: i64,
         pub onoff: bool,
     }
-    impl ::rqapi_runtime::qapi::Visit for TestUnionTypeB {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for TestUnionTypeB {
+    impl rt::VisitMembers for TestUnionTypeB {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    bool,
-                >(members, "onoff", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { integer: m0, onoff: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                integer: v.member(members, "integer")?,
+                onoff: v.member(members, "onoff")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestUnionTypeB {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestUnionTypeB {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
             map.serialize_entry("onoff", &self.onoff)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestUnionTypeB {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for TestUnionTypeB {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for TestUnionTypeB {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestUnionTypeB {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestUnionTypeB {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct TestUnionInUnion {
         pub r#type: TestUnionInUnionBranch,
     }
-    impl ::rqapi_runtime::qapi::Visit for TestUnionInUnion {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for TestUnionInUnion {
+    impl rt::VisitMembers for TestUnionInUnion {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let tag_ = v
-                .member::<
-                    TestUnionEnum,
-                >(members, "type", ::rqapi_runtime::qapi::Features::NONE)?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let tag_ = v.member::<TestUnionEnum>(members, "type")?;
             let branch_ = match tag_ {
                 TestUnionEnum::ValueA => {
                     TestUnionInUnionBranch::ValueA(
-                        <TestUnionTypeA as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <TestUnionTypeA as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 TestUnionEnum::ValueB => {
                     TestUnionInUnionBranch::ValueB(
-                        <TestUnionTypeB as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <TestUnionTypeB as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("type"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("type"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self { r#type: branch_ })
+            Ok(Self { r#type: branch_ })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestUnionInUnion {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestUnionInUnion {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("type", &self.r#type.tag())?;
             match &self.r#type {
                 TestUnionInUnionBranch::ValueA(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 TestUnionInUnionBranch::ValueB(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
             }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestUnionInUnion {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestUnionInUnion {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+            Ok(())
         }
     }
     /// The branches of [`TestUnionInUnion`], selected by member `type`.
@@ -2121,72 +1791,65 @@ pub mod types {
             }
         }
     }
+    impl rt::Visit for TestUnionInUnion {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for TestUnionInUnion {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for TestUnionInUnion {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     #[derive(Clone, Debug, PartialEq)]
     pub enum AltEnumBool {
         E(EnumOne),
         B(bool),
     }
-    impl ::rqapi_runtime::qapi::Visit for AltEnumBool {
+    impl rt::Visit for AltEnumBool {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::String(_) => {
-                    ::std::result::Result::Ok(
-                        Self::E(
-                            <EnumOne as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Bool(_) => {
-                    ::std::result::Result::Ok(
-                        Self::B(
-                            <bool as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
+                rt::Value::String(_) => Ok(Self::E(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Bool(_) => Ok(Self::B(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "AltEnumBool",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "AltEnumBool")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for AltEnumBool {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for AltEnumBool {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::E(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::B(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::E(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::B(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for AltEnumBool {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for AltEnumBool {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
@@ -2194,63 +1857,36 @@ pub mod types {
         E(EnumOne),
         N(f64),
     }
-    impl ::rqapi_runtime::qapi::Visit for AltEnumNum {
+    impl rt::Visit for AltEnumNum {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::String(_) => {
-                    ::std::result::Result::Ok(
-                        Self::E(
-                            <EnumOne as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Number(_) => {
-                    ::std::result::Result::Ok(
-                        Self::N(
-                            <f64 as ::rqapi_runtime::qapi::Visit>::visit(v, name, value)?,
-                        ),
-                    )
-                }
+                rt::Value::String(_) => Ok(Self::E(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Number(_) => Ok(Self::N(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "AltEnumNum",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "AltEnumNum")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for AltEnumNum {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for AltEnumNum {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::E(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::N(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::E(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::N(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for AltEnumNum {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for AltEnumNum {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
@@ -2258,63 +1894,36 @@ pub mod types {
         N(f64),
         E(EnumOne),
     }
-    impl ::rqapi_runtime::qapi::Visit for AltNumEnum {
+    impl rt::Visit for AltNumEnum {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::Number(_) => {
-                    ::std::result::Result::Ok(
-                        Self::N(
-                            <f64 as ::rqapi_runtime::qapi::Visit>::visit(v, name, value)?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::String(_) => {
-                    ::std::result::Result::Ok(
-                        Self::E(
-                            <EnumOne as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
+                rt::Value::Number(_) => Ok(Self::N(rt::Visit::visit(v, name, value)?)),
+                rt::Value::String(_) => Ok(Self::E(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "AltNumEnum",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "AltNumEnum")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for AltNumEnum {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for AltNumEnum {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::N(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::E(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::N(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::E(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for AltNumEnum {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for AltNumEnum {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
@@ -2322,316 +1931,159 @@ pub mod types {
         E(EnumOne),
         I(i64),
     }
-    impl ::rqapi_runtime::qapi::Visit for AltEnumInt {
+    impl rt::Visit for AltEnumInt {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::String(_) => {
-                    ::std::result::Result::Ok(
-                        Self::E(
-                            <EnumOne as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Number(_) => {
-                    ::std::result::Result::Ok(
-                        Self::I(
-                            <i64 as ::rqapi_runtime::qapi::Visit>::visit(v, name, value)?,
-                        ),
-                    )
-                }
+                rt::Value::String(_) => Ok(Self::E(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Number(_) => Ok(Self::I(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "AltEnumInt",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "AltEnumInt")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for AltEnumInt {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for AltEnumInt {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::E(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::I(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::E(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::I(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for AltEnumInt {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for AltEnumInt {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub enum AltListInt {
-        L(::std::vec::Vec<i64>),
+        L(Vec<i64>),
         I(i64),
     }
-    impl ::rqapi_runtime::qapi::Visit for AltListInt {
+    impl rt::Visit for AltListInt {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::Array(_) => {
-                    ::std::result::Result::Ok(
-                        Self::L(
-                            <::std::vec::Vec<
-                                i64,
-                            > as ::rqapi_runtime::qapi::Visit>::visit(v, name, value)?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Number(_) => {
-                    ::std::result::Result::Ok(
-                        Self::I(
-                            <i64 as ::rqapi_runtime::qapi::Visit>::visit(v, name, value)?,
-                        ),
-                    )
-                }
+                rt::Value::Array(_) => Ok(Self::L(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Number(_) => Ok(Self::I(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "AltListInt",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "AltListInt")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for AltListInt {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for AltListInt {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::L(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::I(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::L(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::I(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for AltListInt {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for AltListInt {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub enum AltStrObj {
-        S(::std::string::String),
+        S(String),
         O(TestStruct),
     }
-    impl ::rqapi_runtime::qapi::Visit for AltStrObj {
+    impl rt::Visit for AltStrObj {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::String(_) => {
-                    ::std::result::Result::Ok(
-                        Self::S(
-                            <::std::string::String as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
-                ::rqapi_runtime::qapi::serde_json::Value::Object(_) => {
-                    ::std::result::Result::Ok(
-                        Self::O(
-                            <TestStruct as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
+                rt::Value::String(_) => Ok(Self::S(rt::Visit::visit(v, name, value)?)),
+                rt::Value::Object(_) => Ok(Self::O(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "AltStrObj",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "AltStrObj")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for AltStrObj {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for AltStrObj {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::S(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
-                Self::O(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::S(x) => rt::serde::Serialize::serialize(x, serializer),
+                Self::O(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for AltStrObj {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for AltStrObj {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct ArrayStruct {
-        pub integer: ::std::vec::Vec<i64>,
-        pub s8: ::std::vec::Vec<i8>,
-        pub s16: ::std::vec::Vec<i16>,
-        pub s32: ::std::vec::Vec<i32>,
-        pub s64: ::std::vec::Vec<i64>,
-        pub u8: ::std::vec::Vec<u8>,
-        pub u16: ::std::vec::Vec<u16>,
-        pub u32: ::std::vec::Vec<u32>,
-        pub u64: ::std::vec::Vec<u64>,
-        pub number: ::std::vec::Vec<f64>,
-        pub boolean: ::std::vec::Vec<bool>,
-        pub string: ::std::vec::Vec<::std::string::String>,
-        pub sz: ::std::option::Option<::std::vec::Vec<u64>>,
-        pub any: ::std::option::Option<
-            ::std::vec::Vec<::rqapi_runtime::qapi::serde_json::Value>,
-        >,
-        pub user: ::std::option::Option<::std::vec::Vec<Status>>,
+        pub integer: Vec<i64>,
+        pub s8: Vec<i8>,
+        pub s16: Vec<i16>,
+        pub s32: Vec<i32>,
+        pub s64: Vec<i64>,
+        pub u8: Vec<u8>,
+        pub u16: Vec<u16>,
+        pub u32: Vec<u32>,
+        pub u64: Vec<u64>,
+        pub number: Vec<f64>,
+        pub boolean: Vec<bool>,
+        pub string: Vec<String>,
+        pub sz: Option<Vec<u64>>,
+        pub any: Option<Vec<rt::Value>>,
+        pub user: Option<Vec<Status>>,
     }
-    impl ::rqapi_runtime::qapi::Visit for ArrayStruct {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for ArrayStruct {
+    impl rt::VisitMembers for ArrayStruct {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::vec::Vec<i64>,
-                >(members, "integer", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::vec::Vec<i8>,
-                >(members, "s8", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .member::<
-                    ::std::vec::Vec<i16>,
-                >(members, "s16", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m3 = v
-                .member::<
-                    ::std::vec::Vec<i32>,
-                >(members, "s32", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m4 = v
-                .member::<
-                    ::std::vec::Vec<i64>,
-                >(members, "s64", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m5 = v
-                .member::<
-                    ::std::vec::Vec<u8>,
-                >(members, "u8", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m6 = v
-                .member::<
-                    ::std::vec::Vec<u16>,
-                >(members, "u16", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m7 = v
-                .member::<
-                    ::std::vec::Vec<u32>,
-                >(members, "u32", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m8 = v
-                .member::<
-                    ::std::vec::Vec<u64>,
-                >(members, "u64", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m9 = v
-                .member::<
-                    ::std::vec::Vec<f64>,
-                >(members, "number", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m10 = v
-                .member::<
-                    ::std::vec::Vec<bool>,
-                >(members, "boolean", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m11 = v
-                .member::<
-                    ::std::vec::Vec<::std::string::String>,
-                >(members, "string", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m12 = v
-                .optional::<
-                    ::std::vec::Vec<u64>,
-                >(members, "sz", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m13 = v
-                .optional::<
-                    ::std::vec::Vec<::rqapi_runtime::qapi::serde_json::Value>,
-                >(members, "any", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m14 = v
-                .optional::<
-                    ::std::vec::Vec<Status>,
-                >(members, "user", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                integer: m0,
-                s8: m1,
-                s16: m2,
-                s32: m3,
-                s64: m4,
-                u8: m5,
-                u16: m6,
-                u32: m7,
-                u64: m8,
-                number: m9,
-                boolean: m10,
-                string: m11,
-                sz: m12,
-                any: m13,
-                user: m14,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                integer: v.member(members, "integer")?,
+                s8: v.member(members, "s8")?,
+                s16: v.member(members, "s16")?,
+                s32: v.member(members, "s32")?,
+                s64: v.member(members, "s64")?,
+                u8: v.member(members, "u8")?,
+                u16: v.member(members, "u16")?,
+                u32: v.member(members, "u32")?,
+                u64: v.member(members, "u64")?,
+                number: v.member(members, "number")?,
+                boolean: v.member(members, "boolean")?,
+                string: v.member(members, "string")?,
+                sz: v.optional(members, "sz")?,
+                any: v.optional(members, "any")?,
+                user: v.optional(members, "user")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for ArrayStruct {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for ArrayStruct {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("integer", &self.integer)?;
             map.serialize_entry("s8", &self.s8)?;
             map.serialize_entry("s16", &self.s16)?;
@@ -2644,31 +2096,34 @@ pub mod types {
             map.serialize_entry("number", &self.number)?;
             map.serialize_entry("boolean", &self.boolean)?;
             map.serialize_entry("string", &self.string)?;
-            if let ::std::option::Option::Some(x) = &self.sz {
-                map.serialize_entry("sz", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.any {
-                map.serialize_entry("any", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.user {
-                map.serialize_entry("user", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "sz", &self.sz)?;
+            rt::optional_entry(map, "any", &self.any)?;
+            rt::optional_entry(map, "user", &self.user)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for ArrayStruct {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for ArrayStruct {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for ArrayStruct {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for ArrayStruct {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for ArrayStruct {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2677,14 +2132,14 @@ pub mod types {
         Bad,
         Ugly,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for Status {
+    impl rt::QapiEnum for Status {
         const NAME: &'static str = "Status";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "good" => ::std::option::Option::Some(Self::Good),
-                "bad" => ::std::option::Option::Some(Self::Bad),
-                "ugly" => ::std::option::Option::Some(Self::Ugly),
-                _ => ::std::option::Option::None,
+                "good" => Some(Self::Good),
+                "bad" => Some(Self::Bad),
+                "ugly" => Some(Self::Ugly),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -2695,624 +2150,505 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for Status {
+    impl rt::Visit for Status {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for Status {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for Status {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for Status {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for Status {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for Status {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct SecondArrayRef {
-        pub s: ::std::vec::Vec<Status>,
+        pub s: Vec<Status>,
     }
-    impl ::rqapi_runtime::qapi::Visit for SecondArrayRef {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for SecondArrayRef {
+    impl rt::VisitMembers for SecondArrayRef {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::vec::Vec<Status>,
-                >(members, "s", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { s: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self { s: v.member(members, "s")? })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for SecondArrayRef {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for SecondArrayRef {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("s", &self.s)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for SecondArrayRef {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for SecondArrayRef {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for SecondArrayRef {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for SecondArrayRef {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for SecondArrayRef {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefCmd1Arguments {
         pub ud1a: UserDefOne,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefCmd1Arguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefCmd1Arguments {
+    impl rt::VisitMembers for UserDefCmd1Arguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    UserDefOne,
-                >(members, "ud1a", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { ud1a: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                ud1a: v.member(members, "ud1a")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefCmd1Arguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefCmd1Arguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("ud1a", &self.ud1a)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefCmd1Arguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefCmd1Arguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefCmd1Arguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefCmd1Arguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefCmd1Arguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefCmd2Arguments {
         pub ud1a: UserDefOne,
-        pub ud1b: ::std::option::Option<UserDefOne>,
+        pub ud1b: Option<UserDefOne>,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefCmd2Arguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefCmd2Arguments {
+    impl rt::VisitMembers for UserDefCmd2Arguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    UserDefOne,
-                >(members, "ud1a", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    UserDefOne,
-                >(members, "ud1b", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { ud1a: m0, ud1b: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                ud1a: v.member(members, "ud1a")?,
+                ud1b: v.optional(members, "ud1b")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefCmd2Arguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefCmd2Arguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("ud1a", &self.ud1a)?;
-            if let ::std::option::Option::Some(x) = &self.ud1b {
-                map.serialize_entry("ud1b", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "ud1b", &self.ud1b)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefCmd2Arguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefCmd2Arguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefCmd2Arguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefCmd2Arguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefCmd2Arguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct GuestGetTimeArguments {
         pub a: i64,
-        pub b: ::std::option::Option<i64>,
+        pub b: Option<i64>,
     }
-    impl ::rqapi_runtime::qapi::Visit for GuestGetTimeArguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for GuestGetTimeArguments {
+    impl rt::VisitMembers for GuestGetTimeArguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "a", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<i64>(members, "b", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { a: m0, b: m1 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                a: v.member(members, "a")?,
+                b: v.optional(members, "b")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for GuestGetTimeArguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for GuestGetTimeArguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("a", &self.a)?;
-            if let ::std::option::Option::Some(x) = &self.b {
-                map.serialize_entry("b", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "b", &self.b)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for GuestGetTimeArguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for GuestGetTimeArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for GuestGetTimeArguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for GuestGetTimeArguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for GuestGetTimeArguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct GuestSyncArguments {
-        pub arg: ::rqapi_runtime::qapi::serde_json::Value,
+        pub arg: rt::Value,
     }
-    impl ::rqapi_runtime::qapi::Visit for GuestSyncArguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for GuestSyncArguments {
+    impl rt::VisitMembers for GuestSyncArguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::rqapi_runtime::qapi::serde_json::Value,
-                >(members, "arg", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { arg: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                arg: v.member(members, "arg")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for GuestSyncArguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for GuestSyncArguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("arg", &self.arg)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for GuestSyncArguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for GuestSyncArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for GuestSyncArguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for GuestSyncArguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for GuestSyncArguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserDefOptions {
-        pub i64: ::std::option::Option<::std::vec::Vec<i64>>,
-        pub u64: ::std::option::Option<::std::vec::Vec<u64>>,
-        pub u16: ::std::option::Option<::std::vec::Vec<u16>>,
-        pub i64x: ::std::option::Option<i64>,
-        pub u64x: ::std::option::Option<u64>,
+        pub i64: Option<Vec<i64>>,
+        pub u64: Option<Vec<u64>>,
+        pub u16: Option<Vec<u16>>,
+        pub i64x: Option<i64>,
+        pub u64x: Option<u64>,
     }
-    impl ::rqapi_runtime::qapi::Visit for UserDefOptions {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for UserDefOptions {
+    impl rt::VisitMembers for UserDefOptions {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .optional::<
-                    ::std::vec::Vec<i64>,
-                >(members, "i64", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    ::std::vec::Vec<u64>,
-                >(members, "u64", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .optional::<
-                    ::std::vec::Vec<u16>,
-                >(members, "u16", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m3 = v
-                .optional::<
-                    i64,
-                >(members, "i64x", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m4 = v
-                .optional::<
-                    u64,
-                >(members, "u64x", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                i64: m0,
-                u64: m1,
-                u16: m2,
-                i64x: m3,
-                u64x: m4,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                i64: v.optional(members, "i64")?,
+                u64: v.optional(members, "u64")?,
+                u16: v.optional(members, "u16")?,
+                i64x: v.optional(members, "i64x")?,
+                u64x: v.optional(members, "u64x")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for UserDefOptions {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for UserDefOptions {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
-            if let ::std::option::Option::Some(x) = &self.i64 {
-                map.serialize_entry("i64", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.u64 {
-                map.serialize_entry("u64", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.u16 {
-                map.serialize_entry("u16", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.i64x {
-                map.serialize_entry("i64x", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.u64x {
-                map.serialize_entry("u64x", x)?;
-            }
-            ::std::result::Result::Ok(())
+        ) -> Result<(), M::Error> {
+            rt::optional_entry(map, "i64", &self.i64)?;
+            rt::optional_entry(map, "u64", &self.u64)?;
+            rt::optional_entry(map, "u16", &self.u16)?;
+            rt::optional_entry(map, "i64x", &self.i64x)?;
+            rt::optional_entry(map, "u64x", &self.u64x)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for UserDefOptions {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for UserDefOptions {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for UserDefOptions {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for UserDefOptions {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for UserDefOptions {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct EventStructOne {
         pub struct1: UserDefOne,
-        pub string: ::std::string::String,
-        pub enum2: ::std::option::Option<EnumOne>,
+        pub string: String,
+        pub enum2: Option<EnumOne>,
     }
-    impl ::rqapi_runtime::qapi::Visit for EventStructOne {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for EventStructOne {
+    impl rt::VisitMembers for EventStructOne {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    UserDefOne,
-                >(members, "struct1", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "string", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .optional::<
-                    EnumOne,
-                >(members, "enum2", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                struct1: m0,
-                string: m1,
-                enum2: m2,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                struct1: v.member(members, "struct1")?,
+                string: v.member(members, "string")?,
+                enum2: v.optional(members, "enum2")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for EventStructOne {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for EventStructOne {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("struct1", &self.struct1)?;
             map.serialize_entry("string", &self.string)?;
-            if let ::std::option::Option::Some(x) = &self.enum2 {
-                map.serialize_entry("enum2", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "enum2", &self.enum2)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for EventStructOne {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for EventStructOne {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for EventStructOne {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for EventStructOne {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for EventStructOne {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct EventCEvent {
-        pub a: ::std::option::Option<i64>,
-        pub b: ::std::option::Option<UserDefOne>,
-        pub c: ::std::string::String,
+        pub a: Option<i64>,
+        pub b: Option<UserDefOne>,
+        pub c: String,
     }
-    impl ::rqapi_runtime::qapi::Visit for EventCEvent {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for EventCEvent {
+    impl rt::VisitMembers for EventCEvent {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .optional::<i64>(members, "a", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    UserDefOne,
-                >(members, "b", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "c", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { a: m0, b: m1, c: m2 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                a: v.optional(members, "a")?,
+                b: v.optional(members, "b")?,
+                c: v.member(members, "c")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for EventCEvent {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for EventCEvent {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
-            if let ::std::option::Option::Some(x) = &self.a {
-                map.serialize_entry("a", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.b {
-                map.serialize_entry("b", x)?;
-            }
+        ) -> Result<(), M::Error> {
+            rt::optional_entry(map, "a", &self.a)?;
+            rt::optional_entry(map, "b", &self.b)?;
             map.serialize_entry("c", &self.c)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for EventCEvent {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for EventCEvent {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for EventCEvent {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for EventCEvent {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for EventCEvent {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct EventDEvent {
         pub a: EventStructOne,
-        pub b: ::std::string::String,
-        pub c: ::std::option::Option<::std::string::String>,
-        pub enum3: ::std::option::Option<EnumOne>,
+        pub b: String,
+        pub c: Option<String>,
+        pub enum3: Option<EnumOne>,
     }
-    impl ::rqapi_runtime::qapi::Visit for EventDEvent {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for EventDEvent {
+    impl rt::VisitMembers for EventDEvent {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    EventStructOne,
-                >(members, "a", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(members, "b", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .optional::<
-                    ::std::string::String,
-                >(members, "c", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m3 = v
-                .optional::<
-                    EnumOne,
-                >(members, "enum3", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                a: m0,
-                b: m1,
-                c: m2,
-                enum3: m3,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                a: v.member(members, "a")?,
+                b: v.member(members, "b")?,
+                c: v.optional(members, "c")?,
+                enum3: v.optional(members, "enum3")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for EventDEvent {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for EventDEvent {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("a", &self.a)?;
             map.serialize_entry("b", &self.b)?;
-            if let ::std::option::Option::Some(x) = &self.c {
-                map.serialize_entry("c", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.enum3 {
-                map.serialize_entry("enum3", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "c", &self.c)?;
+            rt::optional_entry(map, "enum3", &self.enum3)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for EventDEvent {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for EventDEvent {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for EventDEvent {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for EventDEvent {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for EventDEvent {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum OrgQemuXEnum {
         OrgQemuXValue,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for OrgQemuXEnum {
+    impl rt::QapiEnum for OrgQemuXEnum {
         const NAME: &'static str = "__org.qemu_x-Enum";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "__org.qemu_x-value" => ::std::option::Option::Some(Self::OrgQemuXValue),
-                _ => ::std::option::Option::None,
+                "__org.qemu_x-value" => Some(Self::OrgQemuXValue),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -3321,357 +2657,264 @@ pub mod types {
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for OrgQemuXEnum {
+    impl rt::Visit for OrgQemuXEnum {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for OrgQemuXEnum {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for OrgQemuXEnum {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for OrgQemuXEnum {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for OrgQemuXEnum {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for OrgQemuXEnum {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrgQemuXBase {
         pub org_qemu_x_member1: OrgQemuXEnum,
     }
-    impl ::rqapi_runtime::qapi::Visit for OrgQemuXBase {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for OrgQemuXBase {
+    impl rt::VisitMembers for OrgQemuXBase {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    OrgQemuXEnum,
-                >(
-                    members,
-                    "__org.qemu_x-member1",
-                    ::rqapi_runtime::qapi::Features::NONE,
-                )?;
-            ::std::result::Result::Ok(Self { org_qemu_x_member1: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                org_qemu_x_member1: v.member(members, "__org.qemu_x-member1")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for OrgQemuXBase {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for OrgQemuXBase {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("__org.qemu_x-member1", &self.org_qemu_x_member1)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for OrgQemuXBase {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for OrgQemuXBase {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for OrgQemuXBase {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for OrgQemuXBase {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for OrgQemuXBase {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrgQemuXStruct {
         pub org_qemu_x_member1: OrgQemuXEnum,
-        pub org_qemu_x_member2: ::std::string::String,
-        pub wchar_t: ::std::option::Option<i64>,
+        pub org_qemu_x_member2: String,
+        pub wchar_t: Option<i64>,
     }
-    impl ::rqapi_runtime::qapi::Visit for OrgQemuXStruct {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for OrgQemuXStruct {
+    impl rt::VisitMembers for OrgQemuXStruct {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    OrgQemuXEnum,
-                >(
-                    members,
-                    "__org.qemu_x-member1",
-                    ::rqapi_runtime::qapi::Features::NONE,
-                )?;
-            let m1 = v
-                .member::<
-                    ::std::string::String,
-                >(
-                    members,
-                    "__org.qemu_x-member2",
-                    ::rqapi_runtime::qapi::Features::NONE,
-                )?;
-            let m2 = v
-                .optional::<
-                    i64,
-                >(members, "wchar-t", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                org_qemu_x_member1: m0,
-                org_qemu_x_member2: m1,
-                wchar_t: m2,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                org_qemu_x_member1: v.member(members, "__org.qemu_x-member1")?,
+                org_qemu_x_member2: v.member(members, "__org.qemu_x-member2")?,
+                wchar_t: v.optional(members, "wchar-t")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for OrgQemuXStruct {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for OrgQemuXStruct {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("__org.qemu_x-member1", &self.org_qemu_x_member1)?;
             map.serialize_entry("__org.qemu_x-member2", &self.org_qemu_x_member2)?;
-            if let ::std::option::Option::Some(x) = &self.wchar_t {
-                map.serialize_entry("wchar-t", x)?;
-            }
-            ::std::result::Result::Ok(())
+            rt::optional_entry(map, "wchar-t", &self.wchar_t)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for OrgQemuXStruct {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for OrgQemuXStruct {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for OrgQemuXStruct {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for OrgQemuXStruct {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for OrgQemuXStruct {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub enum OrgQemuXAlt1 {
-        OrgQemuXBranch(::std::string::String),
+        OrgQemuXBranch(String),
     }
-    impl ::rqapi_runtime::qapi::Visit for OrgQemuXAlt1 {
+    impl rt::Visit for OrgQemuXAlt1 {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::String(_) => {
-                    ::std::result::Result::Ok(
-                        Self::OrgQemuXBranch(
-                            <::std::string::String as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
+                rt::Value::String(_) => {
+                    Ok(Self::OrgQemuXBranch(rt::Visit::visit(v, name, value)?))
                 }
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "__org.qemu_x-Alt1",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "__org.qemu_x-Alt1")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for OrgQemuXAlt1 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for OrgQemuXAlt1 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::OrgQemuXBranch(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::OrgQemuXBranch(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for OrgQemuXAlt1 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for OrgQemuXAlt1 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrgQemuXStruct2 {
-        pub array: ::std::vec::Vec<OrgQemuXUnion>,
+        pub array: Vec<OrgQemuXUnion>,
     }
-    impl ::rqapi_runtime::qapi::Visit for OrgQemuXStruct2 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for OrgQemuXStruct2 {
+    impl rt::VisitMembers for OrgQemuXStruct2 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::vec::Vec<OrgQemuXUnion>,
-                >(members, "array", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { array: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                array: v.member(members, "array")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for OrgQemuXStruct2 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for OrgQemuXStruct2 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("array", &self.array)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for OrgQemuXStruct2 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for OrgQemuXStruct2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for OrgQemuXStruct2 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for OrgQemuXStruct2 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for OrgQemuXStruct2 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrgQemuXUnion {
         pub org_qemu_x_member1: OrgQemuXUnionBranch,
     }
-    impl ::rqapi_runtime::qapi::Visit for OrgQemuXUnion {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for OrgQemuXUnion {
+    impl rt::VisitMembers for OrgQemuXUnion {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let tag_ = v
-                .member::<
-                    OrgQemuXEnum,
-                >(
-                    members,
-                    "__org.qemu_x-member1",
-                    ::rqapi_runtime::qapi::Features::NONE,
-                )?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let tag_ = v.member::<OrgQemuXEnum>(members, "__org.qemu_x-member1")?;
             let branch_ = match tag_ {
                 OrgQemuXEnum::OrgQemuXValue => {
                     OrgQemuXUnionBranch::OrgQemuXValue(
-                        <OrgQemuXStruct2 as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <OrgQemuXStruct2 as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("__org.qemu_x-member1"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("__org.qemu_x-member1"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 org_qemu_x_member1: branch_,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for OrgQemuXUnion {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for OrgQemuXUnion {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("__org.qemu_x-member1", &self.org_qemu_x_member1.tag())?;
             match &self.org_qemu_x_member1 {
                 OrgQemuXUnionBranch::OrgQemuXValue(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
             }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::rqapi_runtime::qapi::serde::Serialize for OrgQemuXUnion {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for OrgQemuXUnion {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+            Ok(())
         }
     }
     /// The branches of [`OrgQemuXUnion`], selected by member `__org.qemu_x-member1`.
@@ -3688,128 +2931,120 @@ pub mod types {
             }
         }
     }
+    impl rt::Visit for OrgQemuXUnion {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for OrgQemuXUnion {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for OrgQemuXUnion {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     #[derive(Clone, Debug, PartialEq)]
     pub enum OrgQemuXAlt {
         OrgQemuXBranch(OrgQemuXBase),
     }
-    impl ::rqapi_runtime::qapi::Visit for OrgQemuXAlt {
+    impl rt::Visit for OrgQemuXAlt {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::Object(_) => {
-                    ::std::result::Result::Ok(
-                        Self::OrgQemuXBranch(
-                            <OrgQemuXBase as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
+                rt::Value::Object(_) => {
+                    Ok(Self::OrgQemuXBranch(rt::Visit::visit(v, name, value)?))
                 }
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "__org.qemu_x-Alt",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "__org.qemu_x-Alt")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for OrgQemuXAlt {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for OrgQemuXAlt {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::OrgQemuXBranch(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::OrgQemuXBranch(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for OrgQemuXAlt {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for OrgQemuXAlt {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrgQemuXCommandArguments {
-        pub a: ::std::vec::Vec<OrgQemuXEnum>,
-        pub b: ::std::vec::Vec<OrgQemuXStruct>,
+        pub a: Vec<OrgQemuXEnum>,
+        pub b: Vec<OrgQemuXStruct>,
         pub c: OrgQemuXUnion,
         pub d: OrgQemuXAlt,
     }
-    impl ::rqapi_runtime::qapi::Visit for OrgQemuXCommandArguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for OrgQemuXCommandArguments {
+    impl rt::VisitMembers for OrgQemuXCommandArguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    ::std::vec::Vec<OrgQemuXEnum>,
-                >(members, "a", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .member::<
-                    ::std::vec::Vec<OrgQemuXStruct>,
-                >(members, "b", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .member::<
-                    OrgQemuXUnion,
-                >(members, "c", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m3 = v
-                .member::<
-                    OrgQemuXAlt,
-                >(members, "d", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { a: m0, b: m1, c: m2, d: m3 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                a: v.member(members, "a")?,
+                b: v.member(members, "b")?,
+                c: v.member(members, "c")?,
+                d: v.member(members, "d")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for OrgQemuXCommandArguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for OrgQemuXCommandArguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("a", &self.a)?;
             map.serialize_entry("b", &self.b)?;
             map.serialize_entry("c", &self.c)?;
             map.serialize_entry("d", &self.d)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for OrgQemuXCommandArguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for OrgQemuXCommandArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for OrgQemuXCommandArguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de>
-    for OrgQemuXCommandArguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for OrgQemuXCommandArguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[cfg(all())]
@@ -3819,81 +3054,60 @@ pub mod types {
         #[cfg(all())]
         pub bar: i64,
         #[cfg(all())]
-        pub baz: ::std::option::Option<::std::string::String>,
+        pub baz: Option<String>,
     }
     #[cfg(all())]
-    impl ::rqapi_runtime::qapi::Visit for TestIfStruct {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    #[cfg(all())]
-    impl ::rqapi_runtime::qapi::VisitMembers for TestIfStruct {
+    impl rt::VisitMembers for TestIfStruct {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "foo", ::rqapi_runtime::qapi::Features::NONE)?;
-            #[cfg(all())]
-            let m1 = v
-                .member::<i64>(members, "bar", ::rqapi_runtime::qapi::Features::NONE)?;
-            #[cfg(all())]
-            let m2 = v
-                .optional::<
-                    ::std::string::String,
-                >(members, "baz", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                foo: m0,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                foo: v.member(members, "foo")?,
                 #[cfg(all())]
-                bar: m1,
+                bar: v.member(members, "bar")?,
                 #[cfg(all())]
-                baz: m2,
+                baz: v.optional(members, "baz")?,
             })
         }
     }
     #[cfg(all())]
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestIfStruct {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestIfStruct {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
-            #[cfg(all())]
-            {
-                map.serialize_entry("bar", &self.bar)?;
-            }
-            #[cfg(all())]
-            {
-                if let ::std::option::Option::Some(x) = &self.baz {
-                    map.serialize_entry("baz", x)?;
-                }
-            }
-            ::std::result::Result::Ok(())
+            #[cfg(all())] map.serialize_entry("bar", &self.bar)?;
+            #[cfg(all())] rt::optional_entry(map, "baz", &self.baz)?;
+            Ok(())
         }
     }
     #[cfg(all())]
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestIfStruct {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for TestIfStruct {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    #[cfg(all())]
+    impl rt::serde::Serialize for TestIfStruct {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
     #[cfg(all())]
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestIfStruct {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestIfStruct {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[cfg(all())]
@@ -3904,14 +3118,14 @@ pub mod types {
         Bar,
     }
     #[cfg(all())]
-    impl ::rqapi_runtime::qapi::QapiEnum for TestIfEnum {
+    impl rt::QapiEnum for TestIfEnum {
         const NAME: &'static str = "TestIfEnum";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "foo" => ::std::option::Option::Some(Self::Foo),
+                "foo" => Some(Self::Foo),
                 #[cfg(all())]
-                "bar" => ::std::option::Option::Some(Self::Bar),
-                _ => ::std::option::Option::None,
+                "bar" => Some(Self::Bar),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -3923,36 +3137,36 @@ pub mod types {
         }
     }
     #[cfg(all())]
-    impl ::rqapi_runtime::qapi::Visit for TestIfEnum {
+    impl rt::Visit for TestIfEnum {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     #[cfg(all())]
     impl ::std::fmt::Display for TestIfEnum {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
     #[cfg(all())]
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestIfEnum {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for TestIfEnum {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
     #[cfg(all())]
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestIfEnum {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestIfEnum {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[cfg(all(all(), all()))]
@@ -3961,100 +3175,61 @@ pub mod types {
         pub r#type: TestIfUnionBranch,
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::Visit for TestIfUnion {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::VisitMembers for TestIfUnion {
+    impl rt::VisitMembers for TestIfUnion {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let tag_ = v
-                .member::<
-                    TestIfEnum,
-                >(members, "type", ::rqapi_runtime::qapi::Features::NONE)?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let tag_ = v.member::<TestIfEnum>(members, "type")?;
             let branch_ = match tag_ {
                 TestIfEnum::Foo => {
                     TestIfUnionBranch::Foo(
-                        <TestStruct as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <TestStruct as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 #[cfg(all())]
                 TestIfEnum::Bar => {
                     TestIfUnionBranch::Bar(
-                        <UserDefZero as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <UserDefZero as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("type"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("type"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self { r#type: branch_ })
+            Ok(Self { r#type: branch_ })
         }
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestIfUnion {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestIfUnion {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("type", &self.r#type.tag())?;
             match &self.r#type {
                 TestIfUnionBranch::Foo(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 #[cfg(all())]
                 TestIfUnionBranch::Bar(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
             }
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestIfUnion {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    #[cfg(all(all(), all()))]
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestIfUnion {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
-        }
-    }
-    #[cfg(all(all(), all()))]
     /// The branches of [`TestIfUnion`], selected by member `type`.
+    #[cfg(all(all(), all()))]
     #[derive(Clone, Debug, PartialEq)]
     pub enum TestIfUnionBranch {
         /// Branch for `foo`.
@@ -4075,62 +3250,83 @@ pub mod types {
         }
     }
     #[cfg(all(all(), all()))]
+    impl rt::Visit for TestIfUnion {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    #[cfg(all(all(), all()))]
+    impl rt::serde::Serialize for TestIfUnion {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    #[cfg(all(all(), all()))]
+    impl<'de> rt::serde::Deserialize<'de> for TestIfUnion {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
+    #[cfg(all(all(), all()))]
     #[derive(Clone, Debug, PartialEq)]
     pub struct TestIfUnionCmdArguments {
         pub union_cmd_arg: TestIfUnion,
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::Visit for TestIfUnionCmdArguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::VisitMembers for TestIfUnionCmdArguments {
+    impl rt::VisitMembers for TestIfUnionCmdArguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    TestIfUnion,
-                >(members, "union-cmd-arg", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { union_cmd_arg: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                union_cmd_arg: v.member(members, "union-cmd-arg")?,
+            })
         }
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestIfUnionCmdArguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestIfUnionCmdArguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("union-cmd-arg", &self.union_cmd_arg)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestIfUnionCmdArguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for TestIfUnionCmdArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    #[cfg(all(all(), all()))]
+    impl rt::serde::Serialize for TestIfUnionCmdArguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
     #[cfg(all(all(), all()))]
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de>
-    for TestIfUnionCmdArguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestIfUnionCmdArguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[cfg(all(all(), all()))]
@@ -4141,67 +3337,40 @@ pub mod types {
         Bar(TestStruct),
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::Visit for TestIfAlternate {
+    impl rt::Visit for TestIfAlternate {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::Number(_) => {
-                    ::std::result::Result::Ok(
-                        Self::Foo(
-                            <i64 as ::rqapi_runtime::qapi::Visit>::visit(v, name, value)?,
-                        ),
-                    )
-                }
+                rt::Value::Number(_) => Ok(Self::Foo(rt::Visit::visit(v, name, value)?)),
                 #[cfg(all())]
-                ::rqapi_runtime::qapi::serde_json::Value::Object(_) => {
-                    ::std::result::Result::Ok(
-                        Self::Bar(
-                            <TestStruct as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
+                rt::Value::Object(_) => Ok(Self::Bar(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "TestIfAlternate",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "TestIfAlternate")),
             }
         }
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestIfAlternate {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for TestIfAlternate {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::Foo(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::Foo(x) => rt::serde::Serialize::serialize(x, serializer),
                 #[cfg(all())]
-                Self::Bar(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::Bar(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
     #[cfg(all(all(), all()))]
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestIfAlternate {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestIfAlternate {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[cfg(all(all(), all()))]
@@ -4210,107 +3379,98 @@ pub mod types {
         pub alt_cmd_arg: TestIfAlternate,
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::Visit for TestIfAlternateCmdArguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::VisitMembers for TestIfAlternateCmdArguments {
+    impl rt::VisitMembers for TestIfAlternateCmdArguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    TestIfAlternate,
-                >(members, "alt-cmd-arg", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { alt_cmd_arg: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                alt_cmd_arg: v.member(members, "alt-cmd-arg")?,
+            })
         }
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestIfAlternateCmdArguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestIfAlternateCmdArguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("alt-cmd-arg", &self.alt_cmd_arg)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestIfAlternateCmdArguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for TestIfAlternateCmdArguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    #[cfg(all(all(), all()))]
+    impl rt::serde::Serialize for TestIfAlternateCmdArguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
     #[cfg(all(all(), all()))]
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de>
-    for TestIfAlternateCmdArguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestIfAlternateCmdArguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct FeatureStruct0 {
         pub foo: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for FeatureStruct0 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for FeatureStruct0 {
+    impl rt::VisitMembers for FeatureStruct0 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "foo", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { foo: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                foo: v.member(members, "foo")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for FeatureStruct0 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for FeatureStruct0 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for FeatureStruct0 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for FeatureStruct0 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for FeatureStruct0 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for FeatureStruct0 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for FeatureStruct0 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4320,56 +3480,49 @@ pub mod types {
         #[deprecated]
         pub foo: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for FeatureStruct1 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for FeatureStruct1 {
+    impl rt::VisitMembers for FeatureStruct1 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "foo", ::rqapi_runtime::qapi::Features::DEPRECATED)?;
-            ::std::result::Result::Ok(Self { foo: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                foo: v.member_marked(members, "foo", rt::Features::DEPRECATED)?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for FeatureStruct1 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for FeatureStruct1 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
-            if !::rqapi_runtime::qapi::compat::output_hidden(
-                ::rqapi_runtime::qapi::Features::DEPRECATED,
-            ) {
+        ) -> Result<(), M::Error> {
+            if !rt::compat::output_hidden(rt::Features::DEPRECATED) {
                 map.serialize_entry("foo", &self.foo)?;
             }
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for FeatureStruct1 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for FeatureStruct1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for FeatureStruct1 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for FeatureStruct1 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for FeatureStruct1 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4378,56 +3531,49 @@ pub mod types {
         /// **Unstable.**
         pub foo: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for FeatureStruct2 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for FeatureStruct2 {
+    impl rt::VisitMembers for FeatureStruct2 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "foo", ::rqapi_runtime::qapi::Features::UNSTABLE)?;
-            ::std::result::Result::Ok(Self { foo: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                foo: v.member_marked(members, "foo", rt::Features::UNSTABLE)?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for FeatureStruct2 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for FeatureStruct2 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
-            if !::rqapi_runtime::qapi::compat::output_hidden(
-                ::rqapi_runtime::qapi::Features::UNSTABLE,
-            ) {
+        ) -> Result<(), M::Error> {
+            if !rt::compat::output_hidden(rt::Features::UNSTABLE) {
                 map.serialize_entry("foo", &self.foo)?;
             }
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for FeatureStruct2 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for FeatureStruct2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for FeatureStruct2 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for FeatureStruct2 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for FeatureStruct2 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4437,50 +3583,47 @@ pub mod types {
     pub struct FeatureStruct3 {
         pub foo: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for FeatureStruct3 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for FeatureStruct3 {
+    impl rt::VisitMembers for FeatureStruct3 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "foo", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { foo: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                foo: v.member(members, "foo")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for FeatureStruct3 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for FeatureStruct3 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for FeatureStruct3 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for FeatureStruct3 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for FeatureStruct3 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for FeatureStruct3 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for FeatureStruct3 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `namespace-test`.
@@ -4494,52 +3637,47 @@ pub mod types {
     pub struct FeatureStruct4 {
         pub namespace_test: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for FeatureStruct4 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for FeatureStruct4 {
+    impl rt::VisitMembers for FeatureStruct4 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<
-                    i64,
-                >(members, "namespace-test", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { namespace_test: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                namespace_test: v.member(members, "namespace-test")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for FeatureStruct4 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for FeatureStruct4 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("namespace-test", &self.namespace_test)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for FeatureStruct4 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for FeatureStruct4 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for FeatureStruct4 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for FeatureStruct4 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for FeatureStruct4 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4547,50 +3685,47 @@ pub mod types {
     pub struct CondFeatureStruct1 {
         pub foo: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for CondFeatureStruct1 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for CondFeatureStruct1 {
+    impl rt::VisitMembers for CondFeatureStruct1 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "foo", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { foo: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                foo: v.member(members, "foo")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for CondFeatureStruct1 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for CondFeatureStruct1 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for CondFeatureStruct1 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for CondFeatureStruct1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for CondFeatureStruct1 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for CondFeatureStruct1 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for CondFeatureStruct1 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4600,50 +3735,47 @@ pub mod types {
     pub struct CondFeatureStruct2 {
         pub foo: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for CondFeatureStruct2 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for CondFeatureStruct2 {
+    impl rt::VisitMembers for CondFeatureStruct2 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "foo", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { foo: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                foo: v.member(members, "foo")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for CondFeatureStruct2 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for CondFeatureStruct2 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for CondFeatureStruct2 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for CondFeatureStruct2 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for CondFeatureStruct2 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for CondFeatureStruct2 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for CondFeatureStruct2 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4651,50 +3783,47 @@ pub mod types {
     pub struct CondFeatureStruct3 {
         pub foo: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for CondFeatureStruct3 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for CondFeatureStruct3 {
+    impl rt::VisitMembers for CondFeatureStruct3 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "foo", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { foo: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                foo: v.member(members, "foo")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for CondFeatureStruct3 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for CondFeatureStruct3 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for CondFeatureStruct3 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for CondFeatureStruct3 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for CondFeatureStruct3 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for CondFeatureStruct3 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for CondFeatureStruct3 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4702,50 +3831,47 @@ pub mod types {
     pub struct CondFeatureStruct4 {
         pub foo: i64,
     }
-    impl ::rqapi_runtime::qapi::Visit for CondFeatureStruct4 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for CondFeatureStruct4 {
+    impl rt::VisitMembers for CondFeatureStruct4 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .member::<i64>(members, "foo", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self { foo: m0 })
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                foo: v.member(members, "foo")?,
+            })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for CondFeatureStruct4 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for CondFeatureStruct4 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("foo", &self.foo)?;
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for CondFeatureStruct4 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for CondFeatureStruct4 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for CondFeatureStruct4 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for CondFeatureStruct4 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for CondFeatureStruct4 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4757,14 +3883,14 @@ pub mod types {
         #[deprecated]
         Drei,
     }
-    impl ::rqapi_runtime::qapi::QapiEnum for FeatureEnum1 {
+    impl rt::QapiEnum for FeatureEnum1 {
         const NAME: &'static str = "FeatureEnum1";
-        fn from_wire(name: &str) -> ::std::option::Option<Self> {
+        fn from_wire(name: &str) -> Option<Self> {
             match name {
-                "eins" => ::std::option::Option::Some(Self::Eins),
-                "zwei" => ::std::option::Option::Some(Self::Zwei),
-                "drei" => ::std::option::Option::Some(Self::Drei),
-                _ => ::std::option::Option::None,
+                "eins" => Some(Self::Eins),
+                "zwei" => Some(Self::Zwei),
+                "drei" => Some(Self::Drei),
+                _ => None,
             }
         }
         fn as_wire(&self) -> &str {
@@ -4774,40 +3900,40 @@ pub mod types {
                 Self::Drei => "drei",
             }
         }
-        fn features(&self) -> ::rqapi_runtime::qapi::Features {
+        fn features(&self) -> rt::Features {
             match *self {
-                Self::Drei => ::rqapi_runtime::qapi::Features::DEPRECATED,
-                _ => ::rqapi_runtime::qapi::Features::NONE,
+                Self::Drei => rt::Features::DEPRECATED,
+                _ => rt::Features::NONE,
             }
         }
     }
-    impl ::rqapi_runtime::qapi::Visit for FeatureEnum1 {
+    impl rt::Visit for FeatureEnum1 {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             v.enum_value(name, value)
         }
     }
     impl ::std::fmt::Display for FeatureEnum1 {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+            f.write_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for FeatureEnum1 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for FeatureEnum1 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(::rqapi_runtime::qapi::QapiEnum::as_wire(self))
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(rt::QapiEnum::as_wire(self))
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for FeatureEnum1 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for FeatureEnum1 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     /// Feature `feature1`.
@@ -4815,83 +3941,50 @@ pub mod types {
     pub struct FeatureUnion1 {
         pub tag: FeatureUnion1Branch,
     }
-    impl ::rqapi_runtime::qapi::Visit for FeatureUnion1 {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for FeatureUnion1 {
+    impl rt::VisitMembers for FeatureUnion1 {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let tag_ = v
-                .member::<
-                    FeatureEnum1,
-                >(members, "tag", ::rqapi_runtime::qapi::Features::NONE)?;
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            let tag_ = v.member::<FeatureEnum1>(members, "tag")?;
             let branch_ = match tag_ {
                 FeatureEnum1::Eins => {
                     FeatureUnion1Branch::Eins(
-                        <FeatureStruct1 as ::rqapi_runtime::qapi::VisitMembers>::visit_members(
-                            v,
-                            members,
-                        )?,
+                        <FeatureStruct1 as rt::VisitMembers>::visit_members(v, members)?,
                     )
                 }
                 FeatureEnum1::Zwei => FeatureUnion1Branch::Zwei,
                 FeatureEnum1::Drei => FeatureUnion1Branch::Drei,
                 #[allow(unreachable_patterns)]
                 other => {
-                    return ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::out_of_range(
-                            ::std::option::Option::Some("tag"),
+                    return Err(
+                        rt::Input::out_of_range(
+                            Some("tag"),
                             &::std::format!(
                                 "one of the compiled-in values, not '{}'",
-                                ::rqapi_runtime::qapi::QapiEnum::as_wire(& other)
+                                rt::QapiEnum::as_wire(& other)
                             ),
                         ),
                     );
                 }
             };
-            ::std::result::Result::Ok(Self { tag: branch_ })
+            Ok(Self { tag: branch_ })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for FeatureUnion1 {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for FeatureUnion1 {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
+        ) -> Result<(), M::Error> {
             map.serialize_entry("tag", &self.tag.tag())?;
             match &self.tag {
                 FeatureUnion1Branch::Eins(x) => {
-                    ::rqapi_runtime::qapi::SerializeMembers::serialize_members(x, map)?
+                    rt::SerializeMembers::serialize_members(x, map)?
                 }
                 FeatureUnion1Branch::Zwei => {}
                 FeatureUnion1Branch::Drei => {}
             }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::rqapi_runtime::qapi::serde::Serialize for FeatureUnion1 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
-        }
-    }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for FeatureUnion1 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+            Ok(())
         }
     }
     /// The branches of [`FeatureUnion1`], selected by member `tag`.
@@ -4914,533 +4007,302 @@ pub mod types {
             }
         }
     }
+    impl rt::Visit for FeatureUnion1 {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for FeatureUnion1 {
+        fn serialize<S: rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
+        }
+    }
+    impl<'de> rt::serde::Deserialize<'de> for FeatureUnion1 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
+        }
+    }
     /// Feature `feature1`.
     #[derive(Clone, Debug, PartialEq)]
     pub enum FeatureAlternate1 {
         Eins(FeatureStruct1),
     }
-    impl ::rqapi_runtime::qapi::Visit for FeatureAlternate1 {
+    impl rt::Visit for FeatureAlternate1 {
         fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
             match value {
-                ::rqapi_runtime::qapi::serde_json::Value::Object(_) => {
-                    ::std::result::Result::Ok(
-                        Self::Eins(
-                            <FeatureStruct1 as ::rqapi_runtime::qapi::Visit>::visit(
-                                v,
-                                name,
-                                value,
-                            )?,
-                        ),
-                    )
-                }
+                rt::Value::Object(_) => Ok(Self::Eins(rt::Visit::visit(v, name, value)?)),
                 #[allow(unreachable_patterns)]
-                _ => {
-                    ::std::result::Result::Err(
-                        ::rqapi_runtime::qapi::Input::alternate_mismatch(
-                            name,
-                            "FeatureAlternate1",
-                        ),
-                    )
-                }
+                _ => Err(rt::Input::alternate_mismatch(name, "FeatureAlternate1")),
             }
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for FeatureAlternate1 {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::serde::Serialize for FeatureAlternate1 {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
-                Self::Eins(x) => {
-                    ::rqapi_runtime::qapi::serde::Serialize::serialize(x, serializer)
-                }
+                Self::Eins(x) => rt::serde::Serialize::serialize(x, serializer),
             }
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for FeatureAlternate1 {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for FeatureAlternate1 {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
     #[derive(Clone, Debug, PartialEq)]
     pub struct TestFeatures0Arguments {
-        pub fs0: ::std::option::Option<FeatureStruct0>,
-        pub fs1: ::std::option::Option<FeatureStruct1>,
-        pub fs2: ::std::option::Option<FeatureStruct2>,
-        pub fs3: ::std::option::Option<FeatureStruct3>,
-        pub fs4: ::std::option::Option<FeatureStruct4>,
-        pub cfs1: ::std::option::Option<CondFeatureStruct1>,
-        pub cfs2: ::std::option::Option<CondFeatureStruct2>,
-        pub cfs3: ::std::option::Option<CondFeatureStruct3>,
-        pub cfs4: ::std::option::Option<CondFeatureStruct4>,
+        pub fs0: Option<FeatureStruct0>,
+        pub fs1: Option<FeatureStruct1>,
+        pub fs2: Option<FeatureStruct2>,
+        pub fs3: Option<FeatureStruct3>,
+        pub fs4: Option<FeatureStruct4>,
+        pub cfs1: Option<CondFeatureStruct1>,
+        pub cfs2: Option<CondFeatureStruct2>,
+        pub cfs3: Option<CondFeatureStruct3>,
+        pub cfs4: Option<CondFeatureStruct4>,
     }
-    impl ::rqapi_runtime::qapi::Visit for TestFeatures0Arguments {
-        fn visit(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            name: ::std::option::Option<&'static str>,
-            value: &::rqapi_runtime::qapi::serde_json::Value,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            ::rqapi_runtime::qapi::visit_struct(v, name, value)
-        }
-    }
-    impl ::rqapi_runtime::qapi::VisitMembers for TestFeatures0Arguments {
+    impl rt::VisitMembers for TestFeatures0Arguments {
         fn visit_members(
-            v: &mut ::rqapi_runtime::qapi::Input,
-            members: &::rqapi_runtime::qapi::serde_json::Map<
-                ::std::string::String,
-                ::rqapi_runtime::qapi::serde_json::Value,
-            >,
-        ) -> ::rqapi_runtime::qapi::VisitResult<Self> {
-            let m0 = v
-                .optional::<
-                    FeatureStruct0,
-                >(members, "fs0", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m1 = v
-                .optional::<
-                    FeatureStruct1,
-                >(members, "fs1", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m2 = v
-                .optional::<
-                    FeatureStruct2,
-                >(members, "fs2", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m3 = v
-                .optional::<
-                    FeatureStruct3,
-                >(members, "fs3", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m4 = v
-                .optional::<
-                    FeatureStruct4,
-                >(members, "fs4", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m5 = v
-                .optional::<
-                    CondFeatureStruct1,
-                >(members, "cfs1", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m6 = v
-                .optional::<
-                    CondFeatureStruct2,
-                >(members, "cfs2", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m7 = v
-                .optional::<
-                    CondFeatureStruct3,
-                >(members, "cfs3", ::rqapi_runtime::qapi::Features::NONE)?;
-            let m8 = v
-                .optional::<
-                    CondFeatureStruct4,
-                >(members, "cfs4", ::rqapi_runtime::qapi::Features::NONE)?;
-            ::std::result::Result::Ok(Self {
-                fs0: m0,
-                fs1: m1,
-                fs2: m2,
-                fs3: m3,
-                fs4: m4,
-                cfs1: m5,
-                cfs2: m6,
-                cfs3: m7,
-                cfs4: m8,
+            v: &mut rt::Input,
+            members: &rt::Members,
+        ) -> rt::VisitResult<Self> {
+            Ok(Self {
+                fs0: v.optional(members, "fs0")?,
+                fs1: v.optional(members, "fs1")?,
+                fs2: v.optional(members, "fs2")?,
+                fs3: v.optional(members, "fs3")?,
+                fs4: v.optional(members, "fs4")?,
+                cfs1: v.optional(members, "cfs1")?,
+                cfs2: v.optional(members, "cfs2")?,
+                cfs3: v.optional(members, "cfs3")?,
+                cfs4: v.optional(members, "cfs4")?,
             })
         }
     }
-    impl ::rqapi_runtime::qapi::SerializeMembers for TestFeatures0Arguments {
-        fn serialize_members<M: ::rqapi_runtime::qapi::serde::ser::SerializeMap>(
+    impl rt::SerializeMembers for TestFeatures0Arguments {
+        fn serialize_members<M: rt::serde::ser::SerializeMap>(
             &self,
             map: &mut M,
-        ) -> ::std::result::Result<(), M::Error> {
-            if let ::std::option::Option::Some(x) = &self.fs0 {
-                map.serialize_entry("fs0", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.fs1 {
-                map.serialize_entry("fs1", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.fs2 {
-                map.serialize_entry("fs2", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.fs3 {
-                map.serialize_entry("fs3", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.fs4 {
-                map.serialize_entry("fs4", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.cfs1 {
-                map.serialize_entry("cfs1", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.cfs2 {
-                map.serialize_entry("cfs2", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.cfs3 {
-                map.serialize_entry("cfs3", x)?;
-            }
-            if let ::std::option::Option::Some(x) = &self.cfs4 {
-                map.serialize_entry("cfs4", x)?;
-            }
-            ::std::result::Result::Ok(())
+        ) -> Result<(), M::Error> {
+            rt::optional_entry(map, "fs0", &self.fs0)?;
+            rt::optional_entry(map, "fs1", &self.fs1)?;
+            rt::optional_entry(map, "fs2", &self.fs2)?;
+            rt::optional_entry(map, "fs3", &self.fs3)?;
+            rt::optional_entry(map, "fs4", &self.fs4)?;
+            rt::optional_entry(map, "cfs1", &self.cfs1)?;
+            rt::optional_entry(map, "cfs2", &self.cfs2)?;
+            rt::optional_entry(map, "cfs3", &self.cfs3)?;
+            rt::optional_entry(map, "cfs4", &self.cfs4)?;
+            Ok(())
         }
     }
-    impl ::rqapi_runtime::qapi::serde::Serialize for TestFeatures0Arguments {
-        fn serialize<S: ::rqapi_runtime::qapi::serde::Serializer>(
+    impl rt::Visit for TestFeatures0Arguments {
+        fn visit(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: &rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct(v, name, value)
+        }
+    }
+    impl rt::serde::Serialize for TestFeatures0Arguments {
+        fn serialize<S: rt::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            ::rqapi_runtime::qapi::serialize_struct(self, serializer)
+        ) -> Result<S::Ok, S::Error> {
+            rt::serialize_struct(self, serializer)
         }
     }
-    impl<'de> ::rqapi_runtime::qapi::serde::Deserialize<'de> for TestFeatures0Arguments {
-        fn deserialize<D: ::rqapi_runtime::qapi::serde::Deserializer<'de>>(
+    impl<'de> rt::serde::Deserialize<'de> for TestFeatures0Arguments {
+        fn deserialize<D: rt::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::rqapi_runtime::qapi::deserialize(deserializer, true)
+        ) -> Result<Self, D::Error> {
+            rt::deserialize(deserializer, true)
         }
     }
 }
 /// The schema's commands.
 #[allow(deprecated, clippy::all)]
 pub mod commands {
+    use ::rqapi_runtime::qapi as rt;
     /// Every command of the schema with its static options.
-    pub static COMMANDS: &[::rqapi_runtime::qapi::dispatch::CommandInfo] = &[
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "user-def-cmd0",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "user-def-cmd",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "user-def-cmd1",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "user-def-cmd2",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "cmd-success-response",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: false,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "coroutine-cmd",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: true,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "guest-get-time",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "guest-sync",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "boxed-struct",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "boxed-union",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "boxed-empty",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-flags-command",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: true,
-            allow_preconfig: true,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "__org.qemu_x-command",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
+    pub static COMMANDS: &[rt::dispatch::CommandInfo] = &[
+        rt::dispatch::CommandInfo::new("user-def-cmd0"),
+        rt::dispatch::CommandInfo::new("user-def-cmd"),
+        rt::dispatch::CommandInfo::new("user-def-cmd1"),
+        rt::dispatch::CommandInfo::new("user-def-cmd2"),
+        rt::dispatch::CommandInfo::new("cmd-success-response").no_success_response(),
+        rt::dispatch::CommandInfo::new("coroutine-cmd").coroutine(),
+        rt::dispatch::CommandInfo::new("guest-get-time"),
+        rt::dispatch::CommandInfo::new("guest-sync"),
+        rt::dispatch::CommandInfo::new("boxed-struct"),
+        rt::dispatch::CommandInfo::new("boxed-union"),
+        rt::dispatch::CommandInfo::new("boxed-empty"),
+        rt::dispatch::CommandInfo::new("test-flags-command")
+            .allow_oob()
+            .allow_preconfig(),
+        rt::dispatch::CommandInfo::new("__org.qemu_x-command"),
         #[cfg(all(all(), all()))]
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-if-union-cmd",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
+        rt::dispatch::CommandInfo::new("test-if-union-cmd"),
         #[cfg(all(all(), all()))]
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-if-alternate-cmd",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
+        rt::dispatch::CommandInfo::new("test-if-alternate-cmd"),
         #[cfg(all(all(), all()))]
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-if-cmd",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-cmd-return-def-three",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-features0",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-command-features1",
-            features: ::rqapi_runtime::qapi::Features::DEPRECATED,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-command-features3",
-            features: ::rqapi_runtime::qapi::Features::UNSTABLE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-command-cond-features1",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-command-cond-features2",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
-        ::rqapi_runtime::qapi::dispatch::CommandInfo {
-            name: "test-command-cond-features3",
-            features: ::rqapi_runtime::qapi::Features::NONE,
-            generated: true,
-            success_response: true,
-            allow_oob: false,
-            allow_preconfig: false,
-            coroutine: false,
-        },
+        rt::dispatch::CommandInfo::new("test-if-cmd"),
+        rt::dispatch::CommandInfo::new("test-cmd-return-def-three"),
+        rt::dispatch::CommandInfo::new("test-features0"),
+        rt::dispatch::CommandInfo::new("test-command-features1")
+            .features(rt::Features::DEPRECATED),
+        rt::dispatch::CommandInfo::new("test-command-features3")
+            .features(rt::Features::UNSTABLE),
+        rt::dispatch::CommandInfo::new("test-command-cond-features1"),
+        rt::dispatch::CommandInfo::new("test-command-cond-features2"),
+        rt::dispatch::CommandInfo::new("test-command-cond-features3"),
     ];
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd0;
-    impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd0 {
+    impl rt::dispatch::Command for UserDefCmd0 {
         const NAME: &'static str = "user-def-cmd0";
         type Arguments = super::types::Empty2;
         type Returns = super::types::Empty2;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd;
-    impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd {
+    impl rt::dispatch::Command for UserDefCmd {
         const NAME: &'static str = "user-def-cmd";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd1;
-    impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd1 {
+    impl rt::dispatch::Command for UserDefCmd1 {
         const NAME: &'static str = "user-def-cmd1";
         type Arguments = super::types::UserDefCmd1Arguments;
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct UserDefCmd2;
-    impl ::rqapi_runtime::qapi::dispatch::Command for UserDefCmd2 {
+    impl rt::dispatch::Command for UserDefCmd2 {
         const NAME: &'static str = "user-def-cmd2";
         type Arguments = super::types::UserDefCmd2Arguments;
         type Returns = super::types::UserDefTwo;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct CmdSuccessResponse;
-    impl ::rqapi_runtime::qapi::dispatch::Command for CmdSuccessResponse {
+    impl rt::dispatch::Command for CmdSuccessResponse {
         const NAME: &'static str = "cmd-success-response";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct CoroutineCmd;
-    impl ::rqapi_runtime::qapi::dispatch::Command for CoroutineCmd {
+    impl rt::dispatch::Command for CoroutineCmd {
         const NAME: &'static str = "coroutine-cmd";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct GuestGetTime;
-    impl ::rqapi_runtime::qapi::dispatch::Command for GuestGetTime {
+    impl rt::dispatch::Command for GuestGetTime {
         const NAME: &'static str = "guest-get-time";
         type Arguments = super::types::GuestGetTimeArguments;
         type Returns = i64;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct GuestSync;
-    impl ::rqapi_runtime::qapi::dispatch::Command for GuestSync {
+    impl rt::dispatch::Command for GuestSync {
         const NAME: &'static str = "guest-sync";
         type Arguments = super::types::GuestSyncArguments;
-        type Returns = ::rqapi_runtime::qapi::serde_json::Value;
+        type Returns = rt::Value;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct BoxedStruct;
-    impl ::rqapi_runtime::qapi::dispatch::Command for BoxedStruct {
+    impl rt::dispatch::Command for BoxedStruct {
         const NAME: &'static str = "boxed-struct";
         type Arguments = super::types::UserDefZero;
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct BoxedUnion;
-    impl ::rqapi_runtime::qapi::dispatch::Command for BoxedUnion {
+    impl rt::dispatch::Command for BoxedUnion {
         const NAME: &'static str = "boxed-union";
         type Arguments = super::types::UserDefFlatUnion;
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct BoxedEmpty;
-    impl ::rqapi_runtime::qapi::dispatch::Command for BoxedEmpty {
+    impl rt::dispatch::Command for BoxedEmpty {
         const NAME: &'static str = "boxed-empty";
         type Arguments = super::types::Empty1;
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestFlagsCommand;
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestFlagsCommand {
+    impl rt::dispatch::Command for TestFlagsCommand {
         const NAME: &'static str = "test-flags-command";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct OrgQemuXCommand;
-    impl ::rqapi_runtime::qapi::dispatch::Command for OrgQemuXCommand {
+    impl rt::dispatch::Command for OrgQemuXCommand {
         const NAME: &'static str = "__org.qemu_x-command";
         type Arguments = super::types::OrgQemuXCommandArguments;
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[cfg(all(all(), all()))]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestIfUnionCmd;
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestIfUnionCmd {
+    impl rt::dispatch::Command for TestIfUnionCmd {
         const NAME: &'static str = "test-if-union-cmd";
         type Arguments = super::types::TestIfUnionCmdArguments;
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[cfg(all(all(), all()))]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestIfAlternateCmd;
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestIfAlternateCmd {
+    impl rt::dispatch::Command for TestIfAlternateCmd {
         const NAME: &'static str = "test-if-alternate-cmd";
         type Arguments = super::types::TestIfAlternateCmdArguments;
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     #[cfg(all(all(), all()))]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestIfCmd;
     #[cfg(all(all(), all()))]
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestIfCmd {
+    impl rt::dispatch::Command for TestIfCmd {
         const NAME: &'static str = "test-if-cmd";
         type Arguments = super::types::TestIfStruct;
         type Returns = super::types::UserDefThree;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCmdReturnDefThree;
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestCmdReturnDefThree {
+    impl rt::dispatch::Command for TestCmdReturnDefThree {
         const NAME: &'static str = "test-cmd-return-def-three";
         type Arguments = ();
         type Returns = super::types::UserDefThree;
     }
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestFeatures0;
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestFeatures0 {
+    impl rt::dispatch::Command for TestFeatures0 {
         const NAME: &'static str = "test-features0";
         type Arguments = super::types::TestFeatures0Arguments;
         type Returns = super::types::FeatureStruct1;
@@ -5449,10 +4311,10 @@ pub mod commands {
     #[deprecated]
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandFeatures1;
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandFeatures1 {
+    impl rt::dispatch::Command for TestCommandFeatures1 {
         const NAME: &'static str = "test-command-features1";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// **Unstable.**
     ///
@@ -5461,41 +4323,39 @@ pub mod commands {
     /// Feature `feature2`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandFeatures3;
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandFeatures3 {
+    impl rt::dispatch::Command for TestCommandFeatures3 {
         const NAME: &'static str = "test-command-features3";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Feature `feature1`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandCondFeatures1;
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandCondFeatures1 {
+    impl rt::dispatch::Command for TestCommandCondFeatures1 {
         const NAME: &'static str = "test-command-cond-features1";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Feature `feature1`.
     ///
     /// Feature `feature2`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandCondFeatures2;
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandCondFeatures2 {
+    impl rt::dispatch::Command for TestCommandCondFeatures2 {
         const NAME: &'static str = "test-command-cond-features2";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Feature `feature1`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct TestCommandCondFeatures3;
-    impl ::rqapi_runtime::qapi::dispatch::Command for TestCommandCondFeatures3 {
+    impl rt::dispatch::Command for TestCommandCondFeatures3 {
         const NAME: &'static str = "test-command-cond-features3";
         type Arguments = ();
-        type Returns = ::rqapi_runtime::qapi::dispatch::Empty;
+        type Returns = rt::dispatch::Empty;
     }
     /// Calls `visitor` with the marker type of every command.
-    pub fn visit_commands<V: ::rqapi_runtime::qapi::dispatch::CommandVisitor>(
-        visitor: &mut V,
-    ) {
+    pub fn visit_commands<V: rt::dispatch::CommandVisitor>(visitor: &mut V) {
         let _ = &visitor;
         visitor.visit::<UserDefCmd0>();
         visitor.visit::<UserDefCmd>();
@@ -5523,150 +4383,96 @@ pub mod commands {
     }
     /// One method per command; generated commands get typed arguments
     /// (unpacked unless `boxed`) and return typed values.
-    pub trait Commands: ::std::marker::Sync {
+    pub trait Commands: Sync {
         fn user_def_cmd0(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                super::types::Empty2,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
-        fn user_def_cmd(
-            &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<super::types::Empty2, rt::QmpError>> + Send;
+        fn user_def_cmd(&self) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         fn user_def_cmd1(
             &self,
             ud1a: super::types::UserDefOne,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         fn user_def_cmd2(
             &self,
             ud1a: super::types::UserDefOne,
-            ud1b: ::std::option::Option<super::types::UserDefOne>,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                super::types::UserDefTwo,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
+            ud1b: Option<super::types::UserDefOne>,
+        ) -> impl Future<Output = Result<super::types::UserDefTwo, rt::QmpError>> + Send;
         fn cmd_success_response(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
-        fn coroutine_cmd(
-            &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
+        fn coroutine_cmd(&self) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         fn guest_get_time(
             &self,
             a: i64,
-            b: ::std::option::Option<i64>,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<i64, ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+            b: Option<i64>,
+        ) -> impl Future<Output = Result<i64, rt::QmpError>> + Send;
         fn guest_sync(
             &self,
-            arg: ::rqapi_runtime::qapi::serde_json::Value,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                ::rqapi_runtime::qapi::serde_json::Value,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
+            arg: rt::Value,
+        ) -> impl Future<Output = Result<rt::Value, rt::QmpError>> + Send;
         fn boxed_struct(
             &self,
             arguments: super::types::UserDefZero,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         fn boxed_union(
             &self,
             arguments: super::types::UserDefFlatUnion,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         fn boxed_empty(
             &self,
             arguments: super::types::Empty1,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         fn test_flags_command(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         fn org_qemu_x_command(
             &self,
-            a: ::std::vec::Vec<super::types::OrgQemuXEnum>,
-            b: ::std::vec::Vec<super::types::OrgQemuXStruct>,
+            a: Vec<super::types::OrgQemuXEnum>,
+            b: Vec<super::types::OrgQemuXStruct>,
             c: super::types::OrgQemuXUnion,
             d: super::types::OrgQemuXAlt,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         #[cfg(all(all(), all()))]
         fn test_if_union_cmd(
             &self,
             union_cmd_arg: super::types::TestIfUnion,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         #[cfg(all(all(), all()))]
         fn test_if_alternate_cmd(
             &self,
             alt_cmd_arg: super::types::TestIfAlternate,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         #[cfg(all(all(), all()))]
         fn test_if_cmd(
             &self,
             arguments: super::types::TestIfStruct,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                super::types::UserDefThree,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
+        ) -> impl Future<
+            Output = Result<super::types::UserDefThree, rt::QmpError>,
+        > + Send;
         fn test_cmd_return_def_three(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                super::types::UserDefThree,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
+        ) -> impl Future<
+            Output = Result<super::types::UserDefThree, rt::QmpError>,
+        > + Send;
         fn test_features0(
             &self,
-            fs0: ::std::option::Option<super::types::FeatureStruct0>,
-            fs1: ::std::option::Option<super::types::FeatureStruct1>,
-            fs2: ::std::option::Option<super::types::FeatureStruct2>,
-            fs3: ::std::option::Option<super::types::FeatureStruct3>,
-            fs4: ::std::option::Option<super::types::FeatureStruct4>,
-            cfs1: ::std::option::Option<super::types::CondFeatureStruct1>,
-            cfs2: ::std::option::Option<super::types::CondFeatureStruct2>,
-            cfs3: ::std::option::Option<super::types::CondFeatureStruct3>,
-            cfs4: ::std::option::Option<super::types::CondFeatureStruct4>,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                super::types::FeatureStruct1,
-                ::rqapi_runtime::qmp::QmpError,
-            >,
-        > + ::std::marker::Send;
+            fs0: Option<super::types::FeatureStruct0>,
+            fs1: Option<super::types::FeatureStruct1>,
+            fs2: Option<super::types::FeatureStruct2>,
+            fs3: Option<super::types::FeatureStruct3>,
+            fs4: Option<super::types::FeatureStruct4>,
+            cfs1: Option<super::types::CondFeatureStruct1>,
+            cfs2: Option<super::types::CondFeatureStruct2>,
+            cfs3: Option<super::types::CondFeatureStruct3>,
+            cfs4: Option<super::types::CondFeatureStruct4>,
+        ) -> impl Future<
+            Output = Result<super::types::FeatureStruct1, rt::QmpError>,
+        > + Send;
         /// **Deprecated.**
         #[deprecated]
         fn test_command_features1(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         /// **Unstable.**
         ///
         /// Feature `feature1`.
@@ -5674,29 +4480,21 @@ pub mod commands {
         /// Feature `feature2`.
         fn test_command_features3(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         /// Feature `feature1`.
         fn test_command_cond_features1(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         /// Feature `feature1`.
         ///
         /// Feature `feature2`.
         fn test_command_cond_features2(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
         /// Feature `feature1`.
         fn test_command_cond_features3(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<(), ::rqapi_runtime::qmp::QmpError>,
-        > + ::std::marker::Send;
+        ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
     }
     /// Runs `command` with `arguments` (already checked to be an
     /// object by the request layer) as QEMU's `qmp_dispatch()` does:
@@ -5705,222 +4503,168 @@ pub mod commands {
     /// `Ok(None)` for commands that send no success response.
     pub async fn dispatch<H: Commands + ?Sized>(
         handler: &H,
-        state: &::rqapi_runtime::qapi::dispatch::DispatchState,
+        state: &rt::dispatch::DispatchState,
         command: &str,
-        arguments: &::rqapi_runtime::qapi::serde_json::Map<
-            ::std::string::String,
-            ::rqapi_runtime::qapi::serde_json::Value,
-        >,
+        arguments: &rt::Members,
         oob: bool,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::rqapi_runtime::qapi::serde_json::Value>,
-        ::rqapi_runtime::qmp::QmpError,
-    > {
-        let info = ::rqapi_runtime::qapi::dispatch::find_command(COMMANDS, command)?;
+    ) -> Result<Option<rt::Value>, rt::QmpError> {
+        let info = rt::dispatch::find_command(COMMANDS, command)?;
         state.check(info, oob)?;
         let mut v = state.input(true);
+        let _ = (&mut v, handler, arguments);
         let ret = match command {
             "user-def-cmd0" => {
-                let _args: super::types::Empty2 = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let _args: super::types::Empty2 = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
-                    &handler.user_def_cmd0().await?,
-                    state.policy,
-                )?
+                rt::to_value(&handler.user_def_cmd0().await?, state.policy)?
             }
             "user-def-cmd" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.user_def_cmd().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "user-def-cmd1" => {
-                let args: super::types::UserDefCmd1Arguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::UserDefCmd1Arguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
                 {
                     handler.user_def_cmd1(args.ud1a).await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "user-def-cmd2" => {
-                let args: super::types::UserDefCmd2Arguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::UserDefCmd2Arguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
+                rt::to_value(
                     &handler.user_def_cmd2(args.ud1a, args.ud1b).await?,
                     state.policy,
                 )?
             }
             "cmd-success-response" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.cmd_success_response().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "coroutine-cmd" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.coroutine_cmd().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "guest-get-time" => {
-                let args: super::types::GuestGetTimeArguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::GuestGetTimeArguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
+                rt::to_value(
                     &handler.guest_get_time(args.a, args.b).await?,
                     state.policy,
                 )?
             }
             "guest-sync" => {
-                let args: super::types::GuestSyncArguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::GuestSyncArguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
-                    &handler.guest_sync(args.arg).await?,
-                    state.policy,
-                )?
+                rt::to_value(&handler.guest_sync(args.arg).await?, state.policy)?
             }
             "boxed-struct" => {
-                let args: super::types::UserDefZero = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::UserDefZero = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
                 {
                     handler.boxed_struct(args).await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "boxed-union" => {
-                let args: super::types::UserDefFlatUnion = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::UserDefFlatUnion = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
                 {
                     handler.boxed_union(args).await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "boxed-empty" => {
-                let args: super::types::Empty1 = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::Empty1 = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
                 {
                     handler.boxed_empty(args).await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "test-flags-command" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.test_flags_command().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "__org.qemu_x-command" => {
-                let args: super::types::OrgQemuXCommandArguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::OrgQemuXCommandArguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
                 {
                     handler.org_qemu_x_command(args.a, args.b, args.c, args.d).await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             #[cfg(all(all(), all()))]
             "test-if-union-cmd" => {
-                let args: super::types::TestIfUnionCmdArguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::TestIfUnionCmdArguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
                 {
                     handler.test_if_union_cmd(args.union_cmd_arg).await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             #[cfg(all(all(), all()))]
             "test-if-alternate-cmd" => {
-                let args: super::types::TestIfAlternateCmdArguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::TestIfAlternateCmdArguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
                 {
                     handler.test_if_alternate_cmd(args.alt_cmd_arg).await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             #[cfg(all(all(), all()))]
             "test-if-cmd" => {
-                let args: super::types::TestIfStruct = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::TestIfStruct = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
-                    &handler.test_if_cmd(args).await?,
-                    state.policy,
-                )?
+                rt::to_value(&handler.test_if_cmd(args).await?, state.policy)?
             }
             "test-cmd-return-def-three" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
-                ::rqapi_runtime::qapi::to_value(
-                    &handler.test_cmd_return_def_three().await?,
-                    state.policy,
-                )?
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
+                rt::to_value(&handler.test_cmd_return_def_three().await?, state.policy)?
             }
             "test-features0" => {
-                let args: super::types::TestFeatures0Arguments = ::rqapi_runtime::qapi::dispatch::visit_arguments(
+                let args: super::types::TestFeatures0Arguments = rt::dispatch::visit_arguments(
                     &mut v,
                     arguments,
                 )?;
-                ::rqapi_runtime::qapi::to_value(
+                rt::to_value(
                     &handler
                         .test_features0(
                             args.fs0,
@@ -5938,84 +4682,49 @@ pub mod commands {
                 )?
             }
             "test-command-features1" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.test_command_features1().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "test-command-features3" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.test_command_features3().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "test-command-cond-features1" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.test_command_cond_features1().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "test-command-cond-features2" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.test_command_cond_features2().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
             "test-command-cond-features3" => {
-                let _args: () = ::rqapi_runtime::qapi::dispatch::visit_arguments(
-                    &mut v,
-                    arguments,
-                )?;
+                let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {
                     handler.test_command_cond_features3().await?;
-                    ::rqapi_runtime::qapi::serde_json::Value::Object(
-                        ::std::default::Default::default(),
-                    )
+                    rt::Value::Object(::std::default::Default::default())
                 }
             }
-            _ => {
-                return ::std::result::Result::Err(
-                    ::rqapi_runtime::qmp::QmpError::command_not_found(command),
-                );
-            }
+            _ => rt::dispatch::unknown_command(command)?,
         };
-        let _ = &mut v;
-        ::std::result::Result::Ok(
-            if info.success_response {
-                ::std::option::Option::Some(ret)
-            } else {
-                ::std::option::Option::None
-            },
-        )
+        Ok(if info.success_response { Some(ret) } else { None })
     }
 }
 /// The schema's events.
 #[allow(deprecated, clippy::all)]
 pub mod events {
+    use ::rqapi_runtime::qapi as rt;
     /// Every event of the schema, with its data.
     #[derive(Clone, Debug, PartialEq)]
     pub enum Event {
@@ -6038,9 +4747,9 @@ pub mod events {
         /// **Unstable.**
         TestEventFeatures2,
     }
-    impl ::rqapi_runtime::qapi::event::QapiEvent for Event {
+    impl rt::event::QapiEvent for Event {
         fn name(&self) -> &'static str {
-            match self {
+            match *self {
                 Self::EventA => "EVENT_A",
                 Self::EventB => "EVENT_B",
                 Self::EventC(_) => "EVENT_C",
@@ -6060,164 +4769,78 @@ pub mod events {
         }
         fn data(
             &self,
-            policy: ::rqapi_runtime::qapi::CompatPolicy,
-        ) -> ::std::result::Result<
-            ::std::option::Option<::rqapi_runtime::qapi::serde_json::Value>,
-            ::rqapi_runtime::qmp::QmpError,
-        > {
+            policy: rt::CompatPolicy,
+        ) -> Result<Option<rt::Value>, rt::QmpError> {
             let _ = policy;
-            match self {
-                Self::EventA => ::std::result::Result::Ok(::std::option::Option::None),
-                Self::EventB => ::std::result::Result::Ok(::std::option::Option::None),
-                Self::EventC(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
-                Self::EventD(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
-                Self::EventE(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
-                Self::EventF(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
-                Self::EventG(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
-                Self::OrgQemuXEvent(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
+            match *self {
+                Self::EventA => Ok(None),
+                Self::EventB => Ok(None),
+                Self::EventC(ref data) => rt::to_value(data, policy).map(Some),
+                Self::EventD(ref data) => rt::to_value(data, policy).map(Some),
+                Self::EventE(ref data) => rt::to_value(data, policy).map(Some),
+                Self::EventF(ref data) => rt::to_value(data, policy).map(Some),
+                Self::EventG(ref data) => rt::to_value(data, policy).map(Some),
+                Self::OrgQemuXEvent(ref data) => rt::to_value(data, policy).map(Some),
                 #[cfg(all(all(), all()))]
-                Self::TestIfEvent(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
+                Self::TestIfEvent(ref data) => rt::to_value(data, policy).map(Some),
                 #[cfg(not(any(not(all()), not(all()))))]
-                Self::TestIfEvent2 => {
-                    ::std::result::Result::Ok(::std::option::Option::None)
+                Self::TestIfEvent2 => Ok(None),
+                Self::TestEventFeatures0(ref data) => {
+                    rt::to_value(data, policy).map(Some)
                 }
-                Self::TestEventFeatures0(data) => {
-                    ::rqapi_runtime::qapi::to_value(data, policy)
-                        .map(::std::option::Option::Some)
-                }
-                Self::TestEventFeatures1 => {
-                    ::std::result::Result::Ok(::std::option::Option::None)
-                }
-                Self::TestEventFeatures2 => {
-                    ::std::result::Result::Ok(::std::option::Option::None)
-                }
+                Self::TestEventFeatures1 => Ok(None),
+                Self::TestEventFeatures2 => Ok(None),
             }
         }
         fn from_parts(
             name: &str,
-            data: ::std::option::Option<&::rqapi_runtime::qapi::serde_json::Value>,
-        ) -> ::std::result::Result<
-            ::std::option::Option<Self>,
-            ::rqapi_runtime::qmp::QmpError,
-        > {
-            let empty = ::rqapi_runtime::qapi::serde_json::Value::Object(
-                ::std::default::Default::default(),
-            );
-            ::std::result::Result::Ok(
-                ::std::option::Option::Some(
-                    match name {
-                        "EVENT_A" => Self::EventA,
-                        "EVENT_B" => Self::EventB,
-                        "EVENT_C" => {
-                            Self::EventC(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "EVENT_D" => {
-                            Self::EventD(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "EVENT_E" => {
-                            Self::EventE(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "EVENT_F" => {
-                            Self::EventF(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "EVENT_G" => {
-                            Self::EventG(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "__ORG.QEMU_X-EVENT" => {
-                            Self::OrgQemuXEvent(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        #[cfg(all(all(), all()))]
-                        "TEST_IF_EVENT" => {
-                            Self::TestIfEvent(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        #[cfg(not(any(not(all()), not(all()))))]
-                        "TEST_IF_EVENT2" => Self::TestIfEvent2,
-                        "TEST_EVENT_FEATURES0" => {
-                            Self::TestEventFeatures0(
-                                ::rqapi_runtime::qapi::from_value(
-                                    data.unwrap_or(&empty),
-                                    false,
-                                    ::std::default::Default::default(),
-                                )?,
-                            )
-                        }
-                        "TEST_EVENT_FEATURES1" => Self::TestEventFeatures1,
-                        "TEST_EVENT_FEATURES2" => Self::TestEventFeatures2,
-                        _ => {
-                            return ::std::result::Result::Ok(::std::option::Option::None);
-                        }
-                    },
-                ),
-            )
+            data: Option<&rt::Value>,
+        ) -> Result<Option<Self>, rt::QmpError> {
+            let _ = data;
+            match name {
+                "EVENT_A" => Ok(Some(Self::EventA)),
+                "EVENT_B" => Ok(Some(Self::EventB)),
+                "EVENT_C" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventC(data)))
+                }
+                "EVENT_D" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventD(data)))
+                }
+                "EVENT_E" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventE(data)))
+                }
+                "EVENT_F" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventF(data)))
+                }
+                "EVENT_G" => {
+                    rt::event::data_from_parts(data).map(|data| Some(Self::EventG(data)))
+                }
+                "__ORG.QEMU_X-EVENT" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::OrgQemuXEvent(data)))
+                }
+                #[cfg(all(all(), all()))]
+                "TEST_IF_EVENT" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::TestIfEvent(data)))
+                }
+                #[cfg(not(any(not(all()), not(all()))))]
+                "TEST_IF_EVENT2" => Ok(Some(Self::TestIfEvent2)),
+                "TEST_EVENT_FEATURES0" => {
+                    rt::event::data_from_parts(data)
+                        .map(|data| Some(Self::TestEventFeatures0(data)))
+                }
+                "TEST_EVENT_FEATURES1" => Ok(Some(Self::TestEventFeatures1)),
+                "TEST_EVENT_FEATURES2" => Ok(Some(Self::TestEventFeatures2)),
+                _ => Ok(None),
+            }
         }
     }
 }
 /// Introspection (`query-qmp-schema`).
 #[allow(clippy::all)]
 pub mod introspect {
+    use ::rqapi_runtime::qapi as rt;
     /// The introspection list with conditions, as generated.
     pub const ANNOTATED_JSON: &str = "[{\"arg-type\":\"0\",\"ret-type\":\"0\",\"name\":\"user-def-cmd0\",\"meta-type\":\"command\"},{\"arg-type\":\"1\",\"ret-type\":\"1\",\"name\":\"user-def-cmd\",\"meta-type\":\"command\"},{\"arg-type\":\"2\",\"ret-type\":\"1\",\"name\":\"user-def-cmd1\",\"meta-type\":\"command\"},{\"arg-type\":\"3\",\"ret-type\":\"4\",\"name\":\"user-def-cmd2\",\"meta-type\":\"command\"},{\"arg-type\":\"1\",\"ret-type\":\"1\",\"name\":\"cmd-success-response\",\"meta-type\":\"command\"},{\"arg-type\":\"1\",\"ret-type\":\"1\",\"name\":\"coroutine-cmd\",\"meta-type\":\"command\"},{\"arg-type\":\"5\",\"ret-type\":\"int\",\"name\":\"guest-get-time\",\"meta-type\":\"command\"},{\"arg-type\":\"6\",\"ret-type\":\"any\",\"name\":\"guest-sync\",\"meta-type\":\"command\"},{\"arg-type\":\"7\",\"ret-type\":\"1\",\"name\":\"boxed-struct\",\"meta-type\":\"command\"},{\"arg-type\":\"8\",\"ret-type\":\"1\",\"name\":\"boxed-union\",\"meta-type\":\"command\"},{\"arg-type\":\"9\",\"ret-type\":\"1\",\"name\":\"boxed-empty\",\"meta-type\":\"command\"},{\"arg-type\":\"1\",\"ret-type\":\"1\",\"allow-oob\":true,\"name\":\"test-flags-command\",\"meta-type\":\"command\"},{\"arg-type\":\"1\",\"name\":\"EVENT_A\",\"meta-type\":\"event\"},{\"arg-type\":\"1\",\"name\":\"EVENT_B\",\"meta-type\":\"event\"},{\"arg-type\":\"10\",\"name\":\"EVENT_C\",\"meta-type\":\"event\"},{\"arg-type\":\"11\",\"name\":\"EVENT_D\",\"meta-type\":\"event\"},{\"arg-type\":\"7\",\"name\":\"EVENT_E\",\"meta-type\":\"event\"},{\"arg-type\":\"8\",\"name\":\"EVENT_F\",\"meta-type\":\"event\"},{\"arg-type\":\"9\",\"name\":\"EVENT_G\",\"meta-type\":\"event\"},{\"arg-type\":\"12\",\"name\":\"__ORG.QEMU_X-EVENT\",\"meta-type\":\"event\"},{\"arg-type\":\"13\",\"ret-type\":\"1\",\"name\":\"__org.qemu_x-command\",\"meta-type\":\"command\"},{\"arg-type\":\"14\",\"ret-type\":\"1\",\"name\":\"test-if-union-cmd\",\"meta-type\":\"command\",\"if\":\"defined(TEST_IF_UNION) && defined(TEST_IF_STRUCT)\"},{\"arg-type\":\"15\",\"ret-type\":\"1\",\"name\":\"test-if-alternate-cmd\",\"meta-type\":\"command\",\"if\":\"defined(TEST_IF_ALT) && defined(TEST_IF_STRUCT)\"},{\"arg-type\":\"16\",\"ret-type\":\"17\",\"name\":\"test-if-cmd\",\"meta-type\":\"command\",\"if\":\"defined(TEST_IF_CMD) && defined(TEST_IF_STRUCT)\"},{\"arg-type\":\"1\",\"ret-type\":\"17\",\"name\":\"test-cmd-return-def-three\",\"meta-type\":\"command\"},{\"arg-type\":\"16\",\"name\":\"TEST_IF_EVENT\",\"meta-type\":\"event\",\"if\":\"defined(TEST_IF_EVT) && defined(TEST_IF_STRUCT)\"},{\"arg-type\":\"1\",\"name\":\"TEST_IF_EVENT2\",\"meta-type\":\"event\",\"if\":\"!(!defined(TEST_IF_EVT) || !defined(TEST_IF_STRUCT))\"},{\"arg-type\":\"18\",\"ret-type\":\"19\",\"name\":\"test-features0\",\"meta-type\":\"command\"},{\"arg-type\":\"1\",\"ret-type\":\"1\",\"name\":\"test-command-features1\",\"meta-type\":\"command\",\"features\":[\"deprecated\"]},{\"arg-type\":\"1\",\"ret-type\":\"1\",\"name\":\"test-command-features3\",\"meta-type\":\"command\",\"features\":[\"unstable\",\"feature1\",\"feature2\"]},{\"arg-type\":\"1\",\"ret-type\":\"1\",\"name\":\"test-command-cond-features1\",\"meta-type\":\"command\",\"features\":[{\"if\":\"defined(TEST_IF_FEATURE_1)\",\"value\":\"feature1\"}]},{\"arg-type\":\"1\",\"ret-type\":\"1\",\"name\":\"test-command-cond-features2\",\"meta-type\":\"command\",\"features\":[{\"if\":\"defined(TEST_IF_FEATURE_1)\",\"value\":\"feature1\"},{\"if\":\"defined(TEST_IF_FEATURE_2)\",\"value\":\"feature2\"}]},{\"arg-type\":\"1\",\"ret-type\":\"1\",\"name\":\"test-command-cond-features3\",\"meta-type\":\"command\",\"features\":[{\"if\":\"defined(TEST_IF_COND_1) && defined(TEST_IF_COND_2)\",\"value\":\"feature1\"}]},{\"arg-type\":\"19\",\"name\":\"TEST_EVENT_FEATURES0\",\"meta-type\":\"event\"},{\"arg-type\":\"1\",\"name\":\"TEST_EVENT_FEATURES1\",\"meta-type\":\"event\",\"features\":[\"deprecated\"]},{\"arg-type\":\"1\",\"name\":\"TEST_EVENT_FEATURES2\",\"meta-type\":\"event\",\"features\":[\"unstable\"]},{\"members\":[],\"name\":\"0\",\"meta-type\":\"object\"},{\"members\":[],\"name\":\"1\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"ud1a\",\"type\":\"20\"}],\"name\":\"2\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"ud1a\",\"type\":\"20\"},{\"name\":\"ud1b\",\"type\":\"20\",\"default\":null}],\"name\":\"3\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"string0\",\"type\":\"str\"},{\"name\":\"dict1\",\"type\":\"21\"}],\"name\":\"4\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"int\",\"default\":null}],\"name\":\"5\",\"meta-type\":\"object\"},{\"json-type\":\"int\",\"name\":\"int\",\"meta-type\":\"builtin\"},{\"members\":[{\"name\":\"arg\",\"type\":\"any\"}],\"name\":\"6\",\"meta-type\":\"object\"},{\"json-type\":\"value\",\"name\":\"any\",\"meta-type\":\"builtin\"},{\"members\":[{\"name\":\"integer\",\"type\":\"int\"}],\"name\":\"7\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"integer\",\"type\":\"int\"},{\"name\":\"string\",\"type\":\"str\"},{\"name\":\"enum1\",\"type\":\"22\"}],\"tag\":\"enum1\",\"variants\":[{\"case\":\"value1\",\"type\":\"23\"},{\"case\":\"value2\",\"type\":\"24\"},{\"case\":\"value3\",\"type\":\"24\"},{\"case\":\"value4\",\"type\":\"1\"}],\"name\":\"8\",\"meta-type\":\"object\"},{\"members\":[],\"name\":\"9\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"a\",\"type\":\"int\",\"default\":null},{\"name\":\"b\",\"type\":\"20\",\"default\":null},{\"name\":\"c\",\"type\":\"str\"}],\"name\":\"10\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"a\",\"type\":\"25\"},{\"name\":\"b\",\"type\":\"str\"},{\"name\":\"c\",\"type\":\"str\",\"default\":null},{\"name\":\"enum3\",\"type\":\"22\",\"default\":null}],\"name\":\"11\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"__org.qemu_x-member1\",\"type\":\"26\"},{\"name\":\"__org.qemu_x-member2\",\"type\":\"str\"},{\"name\":\"wchar-t\",\"type\":\"int\",\"default\":null}],\"name\":\"12\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"a\",\"type\":\"[26]\"},{\"name\":\"b\",\"type\":\"[12]\"},{\"name\":\"c\",\"type\":\"27\"},{\"name\":\"d\",\"type\":\"28\"}],\"name\":\"13\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"union-cmd-arg\",\"type\":\"29\"}],\"name\":\"14\",\"meta-type\":\"object\",\"if\":\"defined(TEST_IF_UNION) && defined(TEST_IF_STRUCT)\"},{\"members\":[{\"name\":\"alt-cmd-arg\",\"type\":\"30\"}],\"name\":\"15\",\"meta-type\":\"object\",\"if\":\"defined(TEST_IF_ALT) && defined(TEST_IF_STRUCT)\"},{\"members\":[{\"name\":\"foo\",\"type\":\"int\"},{\"name\":\"bar\",\"type\":\"int\",\"if\":\"defined(TEST_IF_STRUCT_MEMBER)\"},{\"name\":\"baz\",\"type\":\"str\",\"default\":null,\"if\":\"defined(TEST_IF_STRUCT_MEMBER)\"}],\"name\":\"16\",\"meta-type\":\"object\",\"if\":\"defined(TEST_IF_STRUCT)\"},{\"members\":[{\"name\":\"string0\",\"type\":\"str\"}],\"name\":\"17\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"fs0\",\"type\":\"31\",\"default\":null},{\"name\":\"fs1\",\"type\":\"19\",\"default\":null},{\"name\":\"fs2\",\"type\":\"32\",\"default\":null},{\"name\":\"fs3\",\"type\":\"33\",\"default\":null},{\"name\":\"fs4\",\"type\":\"34\",\"default\":null},{\"name\":\"cfs1\",\"type\":\"35\",\"default\":null},{\"name\":\"cfs2\",\"type\":\"36\",\"default\":null},{\"name\":\"cfs3\",\"type\":\"37\",\"default\":null},{\"name\":\"cfs4\",\"type\":\"38\",\"default\":null}],\"name\":\"18\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"foo\",\"type\":\"int\",\"features\":[\"deprecated\"]}],\"name\":\"19\",\"meta-type\":\"object\",\"features\":[\"feature1\"]},{\"members\":[{\"name\":\"integer\",\"type\":\"int\"},{\"name\":\"string\",\"type\":\"str\"},{\"name\":\"enum1\",\"type\":\"22\",\"default\":null}],\"name\":\"20\",\"meta-type\":\"object\"},{\"json-type\":\"string\",\"name\":\"str\",\"meta-type\":\"builtin\"},{\"members\":[{\"name\":\"string1\",\"type\":\"str\"},{\"name\":\"dict2\",\"type\":\"39\"},{\"name\":\"dict3\",\"type\":\"39\",\"default\":null}],\"name\":\"21\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"value1\"},{\"name\":\"value2\"},{\"name\":\"value3\"},{\"name\":\"value4\"}],\"values\":[\"value1\",\"value2\",\"value3\",\"value4\"],\"name\":\"22\",\"meta-type\":\"enum\"},{\"members\":[{\"name\":\"boolean\",\"type\":\"bool\"},{\"name\":\"a_b\",\"type\":\"int\",\"default\":null}],\"name\":\"23\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"intb\",\"type\":\"int\"},{\"name\":\"a-b\",\"type\":\"bool\",\"default\":null}],\"name\":\"24\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"struct1\",\"type\":\"20\"},{\"name\":\"string\",\"type\":\"str\"},{\"name\":\"enum2\",\"type\":\"22\",\"default\":null}],\"name\":\"25\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"__org.qemu_x-value\"}],\"values\":[\"__org.qemu_x-value\"],\"name\":\"26\",\"meta-type\":\"enum\"},{\"element-type\":\"26\",\"name\":\"[26]\",\"meta-type\":\"array\"},{\"element-type\":\"12\",\"name\":\"[12]\",\"meta-type\":\"array\"},{\"members\":[{\"name\":\"__org.qemu_x-member1\",\"type\":\"26\"}],\"tag\":\"__org.qemu_x-member1\",\"variants\":[{\"case\":\"__org.qemu_x-value\",\"type\":\"40\"}],\"name\":\"27\",\"meta-type\":\"object\"},{\"members\":[{\"type\":\"41\"}],\"name\":\"28\",\"meta-type\":\"alternate\"},{\"members\":[{\"name\":\"type\",\"type\":\"42\"}],\"tag\":\"type\",\"variants\":[{\"case\":\"foo\",\"type\":\"43\"},{\"case\":\"bar\",\"type\":\"7\",\"if\":\"defined(TEST_IF_ENUM_MEMBER)\"}],\"name\":\"29\",\"meta-type\":\"object\",\"if\":\"defined(TEST_IF_UNION) && defined(TEST_IF_STRUCT)\"},{\"members\":[{\"type\":\"int\"},{\"type\":\"43\",\"if\":\"defined(TEST_IF_ALT_MEMBER)\"}],\"name\":\"30\",\"meta-type\":\"alternate\",\"if\":\"defined(TEST_IF_ALT) && defined(TEST_IF_STRUCT)\"},{\"members\":[{\"name\":\"foo\",\"type\":\"int\"}],\"name\":\"31\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"foo\",\"type\":\"int\",\"features\":[\"unstable\"]}],\"name\":\"32\",\"meta-type\":\"object\",\"features\":[\"feature1\"]},{\"members\":[{\"name\":\"foo\",\"type\":\"int\"}],\"name\":\"33\",\"meta-type\":\"object\",\"features\":[\"feature1\",\"feature2\"]},{\"members\":[{\"name\":\"namespace-test\",\"type\":\"int\"}],\"name\":\"34\",\"meta-type\":\"object\",\"features\":[\"namespace-test\",\"int\",\"name\",\"if\"]},{\"members\":[{\"name\":\"foo\",\"type\":\"int\"}],\"name\":\"35\",\"meta-type\":\"object\",\"features\":[{\"if\":\"defined(TEST_IF_FEATURE_1)\",\"value\":\"feature1\"}]},{\"members\":[{\"name\":\"foo\",\"type\":\"int\"}],\"name\":\"36\",\"meta-type\":\"object\",\"features\":[{\"if\":\"defined(TEST_IF_FEATURE_1)\",\"value\":\"feature1\"},{\"if\":\"defined(TEST_IF_FEATURE_2)\",\"value\":\"feature2\"}]},{\"members\":[{\"name\":\"foo\",\"type\":\"int\"}],\"name\":\"37\",\"meta-type\":\"object\",\"features\":[{\"if\":\"defined(TEST_IF_COND_1) && defined(TEST_IF_COND_2)\",\"value\":\"feature1\"}]},{\"members\":[{\"name\":\"foo\",\"type\":\"int\"}],\"name\":\"38\",\"meta-type\":\"object\",\"features\":[{\"if\":\"defined(TEST_IF_COND_1) || defined(TEST_IF_COND_2)\",\"value\":\"feature1\"}]},{\"members\":[{\"name\":\"userdef\",\"type\":\"20\"},{\"name\":\"string\",\"type\":\"str\"}],\"name\":\"39\",\"meta-type\":\"object\"},{\"json-type\":\"boolean\",\"name\":\"bool\",\"meta-type\":\"builtin\"},{\"members\":[{\"name\":\"array\",\"type\":\"[27]\"}],\"name\":\"40\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"__org.qemu_x-member1\",\"type\":\"26\"}],\"name\":\"41\",\"meta-type\":\"object\"},{\"members\":[{\"name\":\"foo\"},{\"name\":\"bar\",\"if\":\"defined(TEST_IF_ENUM_MEMBER)\"}],\"values\":[\"foo\",{\"if\":\"defined(TEST_IF_ENUM_MEMBER)\",\"value\":\"bar\"}],\"name\":\"42\",\"meta-type\":\"enum\",\"if\":\"defined(TEST_IF_UNION)\"},{\"members\":[{\"name\":\"integer\",\"type\":\"int\"},{\"name\":\"boolean\",\"type\":\"bool\"},{\"name\":\"string\",\"type\":\"str\"}],\"name\":\"43\",\"meta-type\":\"object\"},{\"element-type\":\"27\",\"name\":\"[27]\",\"meta-type\":\"array\"}]";
     /// Whether a condition (C preprocessor form) holds in this build.
@@ -6248,17 +4871,13 @@ pub mod introspect {
             _ => false,
         }
     }
-    static SCHEMA: ::std::sync::LazyLock<::rqapi_runtime::qapi::serde_json::Value> = ::std::sync::LazyLock::new(||
-    {
-        let annotated: ::rqapi_runtime::qapi::serde_json::Value = ::rqapi_runtime::qapi::serde_json::from_str(
-                ANNOTATED_JSON,
-            )
+    static SCHEMA: ::std::sync::LazyLock<rt::Value> = ::std::sync::LazyLock::new(|| {
+        let annotated: rt::Value = rt::serde_json::from_str(ANNOTATED_JSON)
             .unwrap_or_default();
-        ::rqapi_runtime::qapi::filter_introspection(&annotated, &holds)
-            .unwrap_or_default()
+        rt::filter_introspection(&annotated, &holds).unwrap_or_default()
     });
     /// What `query-qmp-schema` returns (type names masked, as QEMU's).
-    pub fn schema() -> &'static ::rqapi_runtime::qapi::serde_json::Value {
+    pub fn schema() -> &'static rt::Value {
         &SCHEMA
     }
 }

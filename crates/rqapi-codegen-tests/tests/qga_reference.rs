@@ -128,3 +128,64 @@ fn c_agent_requests_and_returns_round_trip() {
     let _ = json!(null);
     let _ = <i64 as Visit>::visit;
 }
+
+/// Visits a command's arguments strictly and keeps the error text.
+struct Reject<'a> {
+    name: &'a str,
+    arguments: &'a Map<String, Value>,
+    desc: Option<String>,
+}
+
+impl CommandVisitor for Reject<'_> {
+    fn visit<C: Command>(&mut self) {
+        if C::NAME == self.name {
+            let mut input = Input::new(true);
+            input.start_struct_map(self.arguments);
+            let result = C::Arguments::visit_members(&mut input, self.arguments)
+                .and_then(|_| input.end_struct(self.arguments));
+            self.desc = result.err().map(|e| e.desc);
+        }
+    }
+}
+
+/// Every "is unexpected" error of the C agent, including the one it
+/// picks among several extra members (GLib hash-table order).
+#[test]
+fn c_agent_unexpected_member_errors_match() {
+    let Some(dir) = rqapi_testdata::reference() else {
+        return;
+    };
+    let text = std::fs::read_to_string(dir.join("c-qga-7.2.jsonl")).unwrap();
+    let mut checked = 0;
+    for line in text.lines() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        let request = &record["request"];
+        let (Some(name), Some(arguments)) = (
+            request.get("execute").and_then(Value::as_str),
+            request.get("arguments").and_then(Value::as_object),
+        ) else {
+            continue;
+        };
+        let Some(expected) = record["responses"]
+            .as_array()
+            .and_then(|r| r.first())
+            .and_then(|r| r["json"]["error"]["desc"].as_str())
+            .filter(|d| d.ends_with("is unexpected"))
+        else {
+            continue;
+        };
+        let mut visitor = Reject {
+            name,
+            arguments,
+            desc: None,
+        };
+        commands::visit_commands(&mut visitor);
+        assert_eq!(
+            visitor.desc.as_deref(),
+            Some(expected),
+            "{name} {arguments:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 5, "only {checked} records checked");
+}

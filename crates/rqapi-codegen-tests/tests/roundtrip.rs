@@ -51,6 +51,33 @@ fn wire_json_round_trips() {
 }
 
 #[test]
+fn optional_null_is_kept_apart_from_absent() {
+    let present: types::Nullable =
+        serde_json::from_str(r#"{"maybe-any": null, "maybe-null": null}"#).unwrap();
+    assert_eq!(present.maybe_any, Some(Value::Null));
+    assert_eq!(present.maybe_null, Some(Null));
+    assert_eq!(
+        serde_json::to_value(&present).unwrap(),
+        json!({"maybe-any": null, "maybe-null": null})
+    );
+    let absent: types::Nullable = serde_json::from_str("{}").unwrap();
+    assert_eq!((&absent.maybe_any, absent.maybe_null), (&None, None));
+    assert_eq!(serde_json::to_value(&absent).unwrap(), json!({}));
+    round_trip::<types::Nullable>(json!({"maybe-any": null}));
+    round_trip::<types::Nullable>(json!({"maybe-null": null}));
+}
+
+#[test]
+fn events_all_compiled_out() {
+    use rqapi_codegen_tests::events_compiled_out::events::Event;
+    use rqapi_runtime::qapi::event::QapiEvent;
+    for name in ["WITH_DATA", "WITH_TYPE", "WITHOUT_DATA"] {
+        let read = Event::from_parts(name, Some(&json!({"x": 1, "n": 1})));
+        assert_eq!(read.unwrap(), None, "{name} is compiled out");
+    }
+}
+
+#[test]
 fn client_side_is_tolerant() {
     let c: client::Circle =
         serde_json::from_value(json!({"radius": 1.0, "new-member": true})).unwrap();

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
-use quote::quote;
 use rqapi_schema::schema::{Cond, IfCond};
 
 use crate::Error;
@@ -40,8 +39,9 @@ impl Default for Conditions {
 pub enum Verdict {
     /// Leave the item out.
     Drop,
-    /// Keep it, with this `cfg` predicate if any.
-    Keep(Option<TokenStream>),
+    /// Keep it, with this `cfg` predicate (Rust tokens as text, already
+    /// checked to lex) if any. Text, so the model can cross threads.
+    Keep(Option<String>),
 }
 
 impl Conditions {
@@ -77,9 +77,13 @@ fn predicate(
     cond: &Cond,
     map: &BTreeMap<String, String>,
     default: Option<&str>,
-) -> Result<TokenStream, Error> {
-    let list = |items: &[Cond]| -> Result<Vec<TokenStream>, Error> {
-        items.iter().map(|c| predicate(c, map, default)).collect()
+) -> Result<String, Error> {
+    let list = |items: &[Cond]| -> Result<String, Error> {
+        let items = items
+            .iter()
+            .map(|c| predicate(c, map, default))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(items.join(", "))
     };
     Ok(match cond {
         Cond::Str(symbol) => {
@@ -89,19 +93,11 @@ fn predicate(
                 .or(default)
                 .ok_or_else(|| Error::UnmappedCondition(symbol.clone()))?;
             text.parse::<TokenStream>()
-                .map_err(|e| Error::BadCfg(symbol.clone(), e.to_string()))?
+                .map_err(|e| Error::BadCfg(symbol.clone(), e.to_string()))?;
+            text.trim().to_owned()
         }
-        Cond::All(items) => {
-            let items = list(items)?;
-            quote!(all(#(#items),*))
-        }
-        Cond::Any(items) => {
-            let items = list(items)?;
-            quote!(any(#(#items),*))
-        }
-        Cond::Not(c) => {
-            let inner = predicate(c, map, default)?;
-            quote!(not(#inner))
-        }
+        Cond::All(items) => format!("all({})", list(items)?),
+        Cond::Any(items) => format!("any({})", list(items)?),
+        Cond::Not(c) => format!("not({})", predicate(c, map, default)?),
     })
 }

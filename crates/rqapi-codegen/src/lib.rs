@@ -4,9 +4,12 @@
 //! a Rust-shaped model (names, `Box`es, conditions decided), and emits one
 //! formatted file (`@generated`) with four modules:
 //!
-//! - `types`: every enum, struct, union and alternate. Generated code uses
-//!   fully qualified paths only and depends on nothing but
-//!   `rqapi-runtime` (which re-exports `serde` and `serde_json`).
+//! - `types`: every enum, struct, union and alternate. Generated code
+//!   depends on nothing but `rqapi-runtime` (which re-exports `serde` and
+//!   `serde_json`): every module starts with
+//!   `use ::rqapi_runtime::qapi as rt;` and names runtime items `rt::...`;
+//!   prelude names (`Option`, `String`, ...) are written bare unless the
+//!   schema defines a type of that name, then fully qualified.
 //! - `commands`: `COMMANDS`, the static table of command options
 //!   (success-response, allow-oob, allow-preconfig, coroutine, features,
 //!   `gen`); a marker type per command implementing
@@ -121,5 +124,17 @@ pub enum Error {
 /// Generates the Rust file for a loaded schema.
 pub fn generate(schema: &rqapi_schema::Schema, options: &Options) -> Result<String, Error> {
     let model = lower::lower(schema, options)?;
-    emit::emit(schema, &model, options)
+    emit::emit(schema, &model, options, true)
+}
+
+/// [`generate`] with every item going through tokens, parsing and
+/// formatting: slower, and meant to give exactly the same text (tests
+/// check that the shortcuts taken by [`generate`] change nothing).
+#[doc(hidden)]
+pub fn generate_through_tokens(
+    schema: &rqapi_schema::Schema,
+    options: &Options,
+) -> Result<String, Error> {
+    let model = lower::lower(schema, options)?;
+    emit::emit(schema, &model, options, false)
 }

@@ -2,7 +2,6 @@
 //! are final Rust identifiers, conditions are already `cfg` predicates (or
 //! evaluated away), recursion is already broken with `Box`.
 
-use proc_macro2::TokenStream;
 use rqapi_schema::schema::{Builtin, JsonType};
 
 /// A Rust type expression.
@@ -20,8 +19,8 @@ pub enum TypeRef {
 pub struct Meta {
     /// Rustdoc lines.
     pub doc: Vec<String>,
-    /// `#[cfg(...)]` predicate, if conditional.
-    pub cfg: Option<TokenStream>,
+    /// `#[cfg(...)]` predicate (token text), if conditional.
+    pub cfg: Option<String>,
     pub deprecated: bool,
     pub unstable: bool,
 }
@@ -65,7 +64,7 @@ pub struct Branch {
     pub wire: String,
     /// The branch's object type; `None` for branches without members.
     pub ty: Option<TypeRef>,
-    pub cfg: Option<TokenStream>,
+    pub cfg: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -90,7 +89,7 @@ pub struct Alternative {
     pub ident: String,
     pub ty: TypeRef,
     pub json: JsonType,
-    pub cfg: Option<TokenStream>,
+    pub cfg: Option<String>,
 }
 
 #[derive(Clone, Debug)]

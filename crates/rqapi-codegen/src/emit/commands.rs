@@ -4,52 +4,54 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{Scope, attrs, cfg, features, id, map, rt, ty, value};
+use super::common::{Cx, Scope, attrs, cfg, features, id, marked};
 use crate::model::{CommandDef, TypeRef};
 
-fn ret_type(c: &CommandDef) -> TokenStream {
+fn ret_type(cx: &Cx, c: &CommandDef) -> TokenStream {
     c.ret
         .as_ref()
-        .map_or_else(|| quote!(()), |t| ty(t, Scope::Sibling))
+        .map_or_else(|| quote!(()), |t| cx.ty(t, Scope::Sibling))
 }
 
-fn args_type(c: &CommandDef) -> TokenStream {
+fn args_type(cx: &Cx, c: &CommandDef) -> TokenStream {
     match &c.args {
-        Some((name, _)) => ty(&TypeRef::Named(name.clone()), Scope::Sibling),
+        Some((name, _)) => cx.ty(&TypeRef::Named(name.clone()), Scope::Sibling),
         None => quote!(()),
     }
 }
 
+/// One `CommandInfo` per command: `new(name)` has the usual options, a
+/// builder call for each unusual one.
 pub fn table(commands: &[CommandDef]) -> TokenStream {
-    let rt = rt();
     let rows = commands.iter().map(|c| {
         let cfg = cfg(&c.meta.cfg);
         let name = &c.wire;
-        let features = features(&c.meta);
         let f = c.flags;
-        let (generated, success, oob, preconfig, coroutine) = (
-            f.generated,
-            f.success_response,
-            f.allow_oob,
-            f.allow_preconfig,
-            f.coroutine,
-        );
-        quote! {
-            #cfg #rt::dispatch::CommandInfo {
-                name: #name, features: #features, generated: #generated,
-                success_response: #success, allow_oob: #oob,
-                allow_preconfig: #preconfig, coroutine: #coroutine,
-            },
+        let mut row = quote!(rt::dispatch::CommandInfo::new(#name));
+        if marked(&c.meta) {
+            let features = features(&c.meta);
+            row.extend(quote!(.features(#features)));
         }
+        for (on, call) in [
+            (!f.generated, quote!(not_generated)),
+            (!f.success_response, quote!(no_success_response)),
+            (f.allow_oob, quote!(allow_oob)),
+            (f.allow_preconfig, quote!(allow_preconfig)),
+            (f.coroutine, quote!(coroutine)),
+        ] {
+            if on {
+                row.extend(quote!(.#call()));
+            }
+        }
+        quote!(#cfg #row,)
     });
     quote! {
         /// Every command of the schema with its static options.
-        pub static COMMANDS: &[#rt::dispatch::CommandInfo] = &[#(#rows)*];
+        pub static COMMANDS: &[rt::dispatch::CommandInfo] = &[#(#rows)*];
     }
 }
 
-pub fn markers(commands: &[CommandDef]) -> TokenStream {
-    let rt = rt();
+pub fn markers(cx: &Cx, commands: &[CommandDef]) -> TokenStream {
     let visits = commands.iter().map(|c| {
         let cfg = cfg(&c.meta.cfg);
         let name = id(&c.marker);
@@ -60,17 +62,17 @@ pub fn markers(commands: &[CommandDef]) -> TokenStream {
         let cfg = cfg(&c.meta.cfg);
         let name = id(&c.marker);
         let wire = &c.wire;
-        let args = args_type(c);
+        let args = args_type(cx, c);
         let ret = c
             .ret
             .as_ref()
-            .map_or_else(|| quote!(#rt::dispatch::Empty), |t| ty(t, Scope::Sibling));
+            .map_or_else(|| quote!(rt::dispatch::Empty), |t| cx.ty(t, Scope::Sibling));
         quote! {
             #attrs
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
             pub struct #name;
             #cfg
-            impl #rt::dispatch::Command for #name {
+            impl rt::dispatch::Command for #name {
                 const NAME: &'static str = #wire;
                 type Arguments = #args;
                 type Returns = #ret;
@@ -80,7 +82,7 @@ pub fn markers(commands: &[CommandDef]) -> TokenStream {
     quote! {
         #(#items)*
         /// Calls `visitor` with the marker type of every command.
-        pub fn visit_commands<V: #rt::dispatch::CommandVisitor>(visitor: &mut V) {
+        pub fn visit_commands<V: rt::dispatch::CommandVisitor>(visitor: &mut V) {
             let _ = &visitor;
             #(#visits)*
         }
@@ -88,20 +90,21 @@ pub fn markers(commands: &[CommandDef]) -> TokenStream {
 }
 
 /// The handler method's parameters and how the dispatcher passes them.
-fn params(c: &CommandDef) -> (Vec<TokenStream>, Vec<TokenStream>) {
+fn params(cx: &Cx, c: &CommandDef) -> (Vec<TokenStream>, Vec<TokenStream>) {
     match &c.args {
         None => (Vec::new(), Vec::new()),
         Some(_) if c.boxed => {
-            let t = args_type(c);
+            let t = args_type(cx, c);
             (vec![quote!(arguments: #t)], vec![quote!(args)])
         }
         Some((_, fields)) => fields
             .iter()
             .map(|f| {
                 let name = id(&f.ident);
-                let t = ty(&f.ty, Scope::Sibling);
+                let t = cx.ty(&f.ty, Scope::Sibling);
                 let t = if f.optional {
-                    quote!(::std::option::Option<#t>)
+                    let option = cx.option();
+                    quote!(#option<#t>)
                 } else {
                     t
                 };
@@ -111,10 +114,10 @@ fn params(c: &CommandDef) -> (Vec<TokenStream>, Vec<TokenStream>) {
     }
 }
 
-pub fn server(commands: &[CommandDef]) -> TokenStream {
-    let rt = rt();
-    let value = value();
-    let map = map();
+pub fn server(cx: &Cx, commands: &[CommandDef]) -> TokenStream {
+    let (option, some, none) = (cx.option(), cx.some(), cx.none());
+    let (result, ok) = (cx.result(), cx.ok());
+    let (future, send, sync) = (cx.future(), cx.send(), cx.sync());
     let methods = commands.iter().map(|c| {
         let attrs = attrs(&c.meta);
         let method = id(&c.method);
@@ -122,14 +125,14 @@ pub fn server(commands: &[CommandDef]) -> TokenStream {
             return quote! {
                 #attrs
                 /// Not generated (`'gen': false`): gets the raw arguments.
-                fn #method(&self, arguments: &#map) -> impl ::std::future::Future<Output = ::std::result::Result<#value, ::rqapi_runtime::qmp::QmpError>> + ::std::marker::Send;
+                fn #method(&self, arguments: &rt::Members) -> impl #future<Output = #result<rt::Value, rt::QmpError>> + #send;
             };
         }
-        let (params, _) = params(c);
-        let ret = ret_type(c);
+        let (params, _) = params(cx, c);
+        let ret = ret_type(cx, c);
         quote! {
             #attrs
-            fn #method(&self, #(#params),*) -> impl ::std::future::Future<Output = ::std::result::Result<#ret, ::rqapi_runtime::qmp::QmpError>> + ::std::marker::Send;
+            fn #method(&self, #(#params),*) -> impl #future<Output = #result<#ret, rt::QmpError>> + #send;
         }
     });
     let arms = commands.iter().map(|c| {
@@ -139,13 +142,13 @@ pub fn server(commands: &[CommandDef]) -> TokenStream {
         if !c.flags.generated {
             return quote!(#cfg #wire => handler.#method(arguments).await?,);
         }
-        let (_, pass) = params(c);
-        let args = args_type(c);
+        let (_, pass) = params(cx, c);
+        let args = args_type(cx, c);
         let call = quote!(handler.#method(#(#pass),*).await?);
         let ret = if c.ret.is_some() {
-            quote!(#rt::to_value(&#call, state.policy)?)
+            quote!(rt::to_value(&#call, state.policy)?)
         } else {
-            quote!({ #call; #value::Object(::std::default::Default::default()) })
+            quote!({ #call; rt::Value::Object(::std::default::Default::default()) })
         };
         let bind = if pass.is_empty() {
             quote!(_args)
@@ -154,7 +157,7 @@ pub fn server(commands: &[CommandDef]) -> TokenStream {
         };
         quote! {
             #cfg #wire => {
-                let #bind: #args = #rt::dispatch::visit_arguments(&mut v, arguments)?;
+                let #bind: #args = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 #ret
             }
         }
@@ -162,7 +165,7 @@ pub fn server(commands: &[CommandDef]) -> TokenStream {
     quote! {
         /// One method per command; generated commands get typed arguments
         /// (unpacked unless `boxed`) and return typed values.
-        pub trait Commands: ::std::marker::Sync {
+        pub trait Commands: #sync {
             #(#methods)*
         }
 
@@ -173,20 +176,21 @@ pub fn server(commands: &[CommandDef]) -> TokenStream {
         /// `Ok(None)` for commands that send no success response.
         pub async fn dispatch<H: Commands + ?Sized>(
             handler: &H,
-            state: &#rt::dispatch::DispatchState,
+            state: &rt::dispatch::DispatchState,
             command: &str,
-            arguments: &#map,
+            arguments: &rt::Members,
             oob: bool,
-        ) -> ::std::result::Result<::std::option::Option<#value>, ::rqapi_runtime::qmp::QmpError> {
-            let info = #rt::dispatch::find_command(COMMANDS, command)?;
+        ) -> #result<#option<rt::Value>, rt::QmpError> {
+            let info = rt::dispatch::find_command(COMMANDS, command)?;
             state.check(info, oob)?;
             let mut v = state.input(true);
+            // Used by no arm when every command is compiled out.
+            let _ = (&mut v, handler, arguments);
             let ret = match command {
                 #(#arms)*
-                _ => return ::std::result::Result::Err(::rqapi_runtime::qmp::QmpError::command_not_found(command)),
+                _ => rt::dispatch::unknown_command(command)?,
             };
-            let _ = &mut v;
-            ::std::result::Result::Ok(if info.success_response { ::std::option::Option::Some(ret) } else { ::std::option::Option::None })
+            #ok(if info.success_response { #some(ret) } else { #none })
         }
     }
 }

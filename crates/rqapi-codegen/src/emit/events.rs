@@ -3,18 +3,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{Scope, attrs, cfg, id, rt, ty, value};
+use super::common::{Cx, Scope, attrs, cfg, id};
 use crate::model::EventDef;
 
-pub fn events(events: &[EventDef]) -> TokenStream {
-    let rt = rt();
-    let value = value();
+pub fn events(cx: &Cx, events: &[EventDef]) -> TokenStream {
+    let (option, some, none) = (cx.option(), cx.some(), cx.none());
+    let (result, ok) = (cx.result(), cx.ok());
     let variants = events.iter().map(|e| {
         let attrs = attrs(&e.meta);
         let name = id(&e.ident);
         match &e.data {
             Some(t) => {
-                let t = ty(t, Scope::Sibling);
+                let t = cx.ty(t, Scope::Sibling);
                 quote!(#attrs #name(#t),)
             }
             None => quote!(#attrs #name,),
@@ -31,13 +31,15 @@ pub fn events(events: &[EventDef]) -> TokenStream {
         };
         quote!(#cfg #pattern => #wire,)
     });
+    // `match *self` with `ref` bindings works for an enum whose variants
+    // are all compiled out too (a reference to an empty enum is not empty).
     let data_arms = events.iter().map(|e| {
         let cfg = cfg(&e.meta.cfg);
         let name = id(&e.ident);
         if e.data.is_some() {
-            quote!(#cfg Self::#name(data) => #rt::to_value(data, policy).map(::std::option::Option::Some),)
+            quote!(#cfg Self::#name(ref data) => rt::to_value(data, policy).map(#some),)
         } else {
-            quote!(#cfg Self::#name => ::std::result::Result::Ok(::std::option::Option::None),)
+            quote!(#cfg Self::#name => #ok(#none),)
         }
     });
     let parse_arms = events.iter().map(|e| {
@@ -45,47 +47,30 @@ pub fn events(events: &[EventDef]) -> TokenStream {
         let name = id(&e.ident);
         let wire = &e.wire;
         if e.data.is_some() {
-            quote! {
-                #cfg #wire => Self::#name(#rt::from_value(data.unwrap_or(&empty), false, ::std::default::Default::default())?),
-            }
+            quote!(#cfg #wire => rt::event::data_from_parts(data).map(|data| #some(Self::#name(data))),)
         } else {
-            quote!(#cfg #wire => Self::#name,)
+            quote!(#cfg #wire => #ok(#some(Self::#name)),)
         }
     });
-    let parse = if events.is_empty() {
-        quote! {
-            let _ = (name, data);
-            ::std::result::Result::Ok(::std::option::Option::None)
-        }
-    } else {
-        quote! {
-            let empty = #value::Object(::std::default::Default::default());
-            ::std::result::Result::Ok(::std::option::Option::Some(match name {
-                #(#parse_arms)*
-                _ => return ::std::result::Result::Ok(::std::option::Option::None),
-            }))
-        }
-    };
-    let scrutinee = if events.is_empty() {
-        quote!(*self)
-    } else {
-        quote!(self)
-    };
     quote! {
         /// Every event of the schema, with its data.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Event { #(#variants)* }
 
-        impl #rt::event::QapiEvent for Event {
+        impl rt::event::QapiEvent for Event {
             fn name(&self) -> &'static str {
-                match #scrutinee { #(#name_arms)* }
+                match *self { #(#name_arms)* }
             }
-            fn data(&self, policy: #rt::CompatPolicy) -> ::std::result::Result<::std::option::Option<#value>, ::rqapi_runtime::qmp::QmpError> {
+            fn data(&self, policy: rt::CompatPolicy) -> #result<#option<rt::Value>, rt::QmpError> {
                 let _ = policy;
-                match #scrutinee { #(#data_arms)* }
+                match *self { #(#data_arms)* }
             }
-            fn from_parts(name: &str, data: ::std::option::Option<&#value>) -> ::std::result::Result<::std::option::Option<Self>, ::rqapi_runtime::qmp::QmpError> {
-                #parse
+            fn from_parts(name: &str, data: #option<&rt::Value>) -> #result<#option<Self>, rt::QmpError> {
+                let _ = data;
+                match name {
+                    #(#parse_arms)*
+                    _ => #ok(#none),
+                }
             }
         }
     }

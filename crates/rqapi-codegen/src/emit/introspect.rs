@@ -10,7 +10,7 @@ use rqapi_schema::Schema;
 use rqapi_schema::introspect::{IntrospectOptions, introspect};
 use rqapi_schema::schema::{EntityKind, Feature, IfCond};
 
-use super::common::{rt, value};
+use super::common::predicate;
 use crate::Error;
 use crate::cond::{Conditions, Verdict};
 
@@ -51,8 +51,6 @@ fn conditions(schema: &Schema) -> BTreeMap<String, IfCond> {
 }
 
 pub fn module(schema: &Schema, conds: &Conditions) -> Result<TokenStream, Error> {
-    let rt = rt();
-    let value = value();
     let list = introspect(
         schema,
         &IntrospectOptions {
@@ -66,7 +64,10 @@ pub fn module(schema: &Schema, conds: &Conditions) -> Result<TokenStream, Error>
         let holds = match conds.judge(&cond)? {
             Verdict::Drop => quote!(false),
             Verdict::Keep(None) => quote!(true),
-            Verdict::Keep(Some(pred)) => quote!(cfg!(#pred)),
+            Verdict::Keep(Some(pred)) => {
+                let pred = predicate(&pred);
+                quote!(cfg!(#pred))
+            }
         };
         arms.push(quote!(#text => #holds,));
     }
@@ -79,13 +80,13 @@ pub fn module(schema: &Schema, conds: &Conditions) -> Result<TokenStream, Error>
             match condition { #(#arms)* _ => false }
         }
 
-        static SCHEMA: ::std::sync::LazyLock<#value> = ::std::sync::LazyLock::new(|| {
-            let annotated: #value = #rt::serde_json::from_str(ANNOTATED_JSON).unwrap_or_default();
-            #rt::filter_introspection(&annotated, &holds).unwrap_or_default()
+        static SCHEMA: ::std::sync::LazyLock<rt::Value> = ::std::sync::LazyLock::new(|| {
+            let annotated: rt::Value = rt::serde_json::from_str(ANNOTATED_JSON).unwrap_or_default();
+            rt::filter_introspection(&annotated, &holds).unwrap_or_default()
         });
 
         /// What `query-qmp-schema` returns (type names masked, as QEMU's).
-        pub fn schema() -> &'static #value {
+        pub fn schema() -> &'static rt::Value {
             &SCHEMA
         }
     })

@@ -1,31 +1,40 @@
-//! Structs and unions: the type, `Visit`/`VisitMembers` (input),
-//! `SerializeMembers`/`Serialize` (output, QEMU's member order) and
-//! `Deserialize`.
+//! Structs and unions: the type, `VisitMembers` (input) and
+//! `SerializeMembers` (output, QEMU's member order); the other impls are
+//! in [`super::boiler`].
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::common::{Scope, attrs, cfg, features, id, map, rt, serde_impls, ty};
+use super::common::{Cx, Scope, attrs, cfg, features, id, marked};
 use crate::model::{Field, StructDef, TypeRef, UnionDef};
 
-pub fn struct_def(s: &StructDef, strict: bool) -> TokenStream {
+/// The struct's impls, with its declaration unless `decl` is false
+/// (written as text, see [`super::text`]).
+pub fn struct_def(cx: &Cx, s: &StructDef, decl: bool) -> TokenStream {
     let name = id(&s.ident);
     let attrs = attrs(&s.meta);
-    let decls = s.fields.iter().map(field_decl);
-    let (reads, inits): (Vec<_>, Vec<_>) = s
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| field_read(i, f))
-        .unzip();
+    let decls = s.fields.iter().map(|f| field_decl(cx, f));
+    // Fields are read in schema order: struct expressions evaluate their
+    // fields in the order written.
+    let inits = s.fields.iter().map(|f| {
+        let cfg = cfg(&f.meta.cfg);
+        let name = id(&f.ident);
+        let read = field_read(f);
+        quote!(#cfg #name: #read,)
+    });
     let writes = s.fields.iter().map(field_write);
+    let ok = cx.ok();
     let body = object_impls(
+        cx,
         &name,
-        quote!(#(#reads)* ::std::result::Result::Ok(Self { #(#inits)* })),
+        &cfg(&s.meta.cfg),
+        quote!(#ok(Self { #(#inits)* })),
         quote!(#(#writes)*),
-        strict,
         s.fields.is_empty(),
     );
+    if !decl {
+        return body;
+    }
     quote! {
         #attrs
         #[derive(Clone, Debug, PartialEq)]
@@ -34,36 +43,36 @@ pub fn struct_def(s: &StructDef, strict: bool) -> TokenStream {
     }
 }
 
-fn field_decl(f: &Field) -> TokenStream {
+fn field_decl(cx: &Cx, f: &Field) -> TokenStream {
     let attrs = attrs(&f.meta);
     let name = id(&f.ident);
-    let t = ty(&f.ty, Scope::Types);
+    let t = cx.ty(&f.ty, Scope::Types);
     let t = if f.optional {
-        quote!(::std::option::Option<#t>)
+        let option = cx.option();
+        quote!(#option<#t>)
     } else {
         t
     };
     quote!(#attrs pub #name: #t,)
 }
 
-/// `let mN = v.member::<T>(...)?;` and the matching initialiser (locals
-/// are numbered so no member name can shadow a parameter).
-fn field_read(index: usize, f: &Field) -> (TokenStream, TokenStream) {
-    let local = quote::format_ident!("m{index}");
-    let cfg = cfg(&f.meta.cfg);
-    let name = id(&f.ident);
-    let t = ty(&f.ty, Scope::Types);
+/// `v.member(members, "name")?`, the type inferred from the field it
+/// initialises; the policy check only for marked members.
+fn field_read(f: &Field) -> TokenStream {
     let wire = &f.wire;
-    let features = features(&f.meta);
-    let call = if f.optional {
-        quote!(optional)
-    } else {
-        quote!(member)
-    };
-    (
-        quote!(#cfg let #local = v.#call::<#t>(members, #wire, #features)?;),
-        quote!(#cfg #name: #local,),
-    )
+    match (f.optional, marked(&f.meta)) {
+        (false, false) => quote!(v.member(members, #wire)?),
+        (true, false) => quote!(v.optional(members, #wire)?),
+        (optional, true) => {
+            let features = features(&f.meta);
+            let call = if optional {
+                quote!(optional_marked)
+            } else {
+                quote!(member_marked)
+            };
+            quote!(v.#call(members, #wire, #features)?)
+        }
+    }
 }
 
 fn field_write(f: &Field) -> TokenStream {
@@ -73,89 +82,87 @@ fn field_write(f: &Field) -> TokenStream {
 
 /// Writes one member; `value` is a reference to the field.
 fn write_entry(f: &Field, value: TokenStream) -> TokenStream {
-    let rt = rt();
     let cfg = cfg(&f.meta.cfg);
     let wire = &f.wire;
     let write = if f.optional {
-        quote!(if let ::std::option::Option::Some(x) = #value { map.serialize_entry(#wire, x)?; })
+        quote!(rt::optional_entry(map, #wire, #value)?;)
     } else {
         quote!(map.serialize_entry(#wire, #value)?;)
     };
-    if f.meta.deprecated || f.meta.unstable {
+    if marked(&f.meta) {
         let features = features(&f.meta);
-        quote!(#cfg if !#rt::compat::output_hidden(#features) { #write })
-    } else if f.meta.cfg.is_some() {
-        quote!(#cfg { #write })
+        quote!(#cfg if !rt::compat::output_hidden(#features) { #write })
     } else {
-        write
+        quote!(#cfg #write)
     }
 }
 
 fn object_impls(
-    name: &proc_macro2::Ident,
+    cx: &Cx,
+    name: &Ident,
+    item_cfg: &TokenStream,
     read: TokenStream,
     write: TokenStream,
-    strict: bool,
     empty: bool,
 ) -> TokenStream {
-    let rt = rt();
     // Parameter names; unused ones get an underscore.
     let (v, members, map_param) = if empty {
         (quote!(_v), quote!(_members), quote!(_map))
     } else {
         (quote!(v), quote!(members), quote!(map))
     };
-    let map = map();
-    let value = super::common::value();
-    let serde = serde_impls(
-        name,
-        quote!(#rt::serialize_struct(self, serializer)),
-        strict,
-    );
+    let (result, ok) = (cx.result(), cx.ok());
     quote! {
-        impl #rt::Visit for #name {
-            fn visit(v: &mut #rt::Input, name: ::std::option::Option<&'static str>, value: &#value) -> #rt::VisitResult<Self> {
-                #rt::visit_struct(v, name, value)
-            }
-        }
-        impl #rt::VisitMembers for #name {
-            fn visit_members(#v: &mut #rt::Input, #members: &#map) -> #rt::VisitResult<Self> {
+        #item_cfg
+        impl rt::VisitMembers for #name {
+            fn visit_members(#v: &mut rt::Input, #members: &rt::Members) -> rt::VisitResult<Self> {
                 #read
             }
         }
-        impl #rt::SerializeMembers for #name {
-            fn serialize_members<M: #rt::serde::ser::SerializeMap>(&self, #map_param: &mut M) -> ::std::result::Result<(), M::Error> {
+        #item_cfg
+        impl rt::SerializeMembers for #name {
+            fn serialize_members<M: rt::serde::ser::SerializeMap>(&self, #map_param: &mut M) -> #result<(), M::Error> {
                 #write
-                ::std::result::Result::Ok(())
+                #ok(())
             }
         }
-        #serde
     }
 }
 
-pub fn union_def(u: &UnionDef, strict: bool) -> TokenStream {
-    let rt = rt();
+pub fn union_def(cx: &Cx, u: &UnionDef) -> TokenStream {
     let name = id(&u.ident);
     let attrs = attrs(&u.meta);
-    let decls = u.fields.iter().map(field_decl);
+    let item_cfg = cfg(&u.meta.cfg);
+    let decls = u.fields.iter().map(|f| field_decl(cx, f));
     let branch = id(&u.branch_ident);
     let tag_enum = id(&u.tag_enum);
     let tag_field = &u.fields[u.tag_index];
     let tag_name = id(&tag_field.ident);
     let tag_wire = &tag_field.wire;
+    let (ok, err, some, boxed) = (cx.ok(), cx.err(), cx.some(), cx.boxed());
 
+    // Base members into numbered locals (no member name can shadow a
+    // parameter), then the branch.
     let mut reads = Vec::new();
     let mut inits = Vec::new();
     let mut writes = Vec::new();
     for (i, f) in u.fields.iter().enumerate() {
         if i == u.tag_index {
-            let features = features(&f.meta);
-            reads.push(quote!(let tag_ = v.member::<#tag_enum>(members, #tag_wire, #features)?;));
+            let read = if marked(&f.meta) {
+                let features = features(&f.meta);
+                quote!(v.member_marked::<#tag_enum>(members, #tag_wire, #features)?)
+            } else {
+                quote!(v.member::<#tag_enum>(members, #tag_wire)?)
+            };
+            reads.push(quote!(let tag_ = #read;));
             writes.push(write_entry(f, quote!(&self.#tag_name.tag())));
         } else {
-            let (read, init) = field_read(i, f);
-            reads.push(read);
-            inits.push(init);
+            let local = quote::format_ident!("m{i}");
+            let cfg = cfg(&f.meta.cfg);
+            let field = id(&f.ident);
+            let read = field_read(f);
+            reads.push(quote!(#cfg let #local = #read;));
+            inits.push(quote!(#cfg #field: #local,));
             writes.push(field_write(f));
         }
     }
@@ -173,21 +180,21 @@ pub fn union_def(u: &UnionDef, strict: bool) -> TokenStream {
         });
         match &b.ty {
             Some(t) => {
-                let t_tokens = ty(t, Scope::Types);
+                let t_tokens = cx.ty(t, Scope::Types);
                 variants.push(quote!(#[doc = #doc] #cfg #v_name(#t_tokens),));
-                let (plain, boxed) = match t {
-                    TypeRef::Boxed(inner) => (ty(inner, Scope::Types), true),
+                let (plain, is_boxed) = match t {
+                    TypeRef::Boxed(inner) => (cx.ty(inner, Scope::Types), true),
                     _ => (t_tokens.clone(), false),
                 };
-                let read = quote!(<#plain as #rt::VisitMembers>::visit_members(v, members)?);
-                let read = if boxed {
-                    quote!(::std::boxed::Box::new(#read))
+                let read = quote!(<#plain as rt::VisitMembers>::visit_members(v, members)?);
+                let read = if is_boxed {
+                    quote!(#boxed::new(#read))
                 } else {
                     read
                 };
                 read_arms.push(quote!(#cfg #tag_enum::#v_name => #branch::#v_name(#read),));
-                let x = if boxed { quote!(&**x) } else { quote!(x) };
-                write_arms.push(quote!(#cfg #branch::#v_name(x) => #rt::SerializeMembers::serialize_members(#x, map)?,));
+                let x = if is_boxed { quote!(&**x) } else { quote!(x) };
+                write_arms.push(quote!(#cfg #branch::#v_name(x) => rt::SerializeMembers::serialize_members(#x, map)?,));
             }
             None => {
                 variants.push(quote!(#[doc = #doc] #cfg #v_name,));
@@ -198,14 +205,15 @@ pub fn union_def(u: &UnionDef, strict: bool) -> TokenStream {
     }
     if let Some(unknown) = &u.unknown {
         let unknown = id(unknown);
-        variants.push(quote!(#[doc = " A tag value this schema does not know; its members are dropped."] #unknown(::std::string::String),));
+        let string = cx.string();
+        variants.push(quote!(#[doc = " A tag value this schema does not know; its members are dropped."] #unknown(#string),));
         read_arms.push(quote!(#tag_enum::#unknown(s) => #branch::#unknown(s),));
         write_arms.push(quote!(#branch::#unknown(_) => {}));
         tag_arms.push(quote!(Self::#unknown(s) => #tag_enum::#unknown(s.clone()),));
     }
     let reject = quote! {
         #[allow(unreachable_patterns)]
-        other => return ::std::result::Result::Err(#rt::Input::out_of_range(::std::option::Option::Some(#tag_wire), &::std::format!("one of the compiled-in values, not '{}'", #rt::QapiEnum::as_wire(&other)))),
+        other => return #err(rt::Input::out_of_range(#some(#tag_wire), &::std::format!("one of the compiled-in values, not '{}'", rt::QapiEnum::as_wire(&other)))),
     };
     let branch_doc = format!(
         " The branches of [`{}`], selected by member `{tag_wire}`.",
@@ -214,21 +222,23 @@ pub fn union_def(u: &UnionDef, strict: bool) -> TokenStream {
     let read = quote! {
         #(#reads)*
         let branch_ = match tag_ { #(#read_arms)* #reject };
-        ::std::result::Result::Ok(Self { #(#inits)* #tag_name: branch_ })
+        #ok(Self { #(#inits)* #tag_name: branch_ })
     };
     let write = quote! {
         #(#writes)*
         match &self.#tag_name { #(#write_arms)* }
     };
-    let body = object_impls(&name, read, write, strict, false);
+    let body = object_impls(cx, &name, &item_cfg, read, write, false);
     quote! {
         #attrs
         #[derive(Clone, Debug, PartialEq)]
         pub struct #name { #(#decls)* }
         #body
         #[doc = #branch_doc]
+        #item_cfg
         #[derive(Clone, Debug, PartialEq)]
         pub enum #branch { #(#variants)* }
+        #item_cfg
         impl #branch {
             /// The tag value of this branch.
             pub fn tag(&self) -> #tag_enum {

@@ -25,6 +25,55 @@ pub struct CommandInfo {
     pub coroutine: bool,
 }
 
+impl CommandInfo {
+    /// A generated command with the usual options: success response, no
+    /// out-of-band, no preconfig, no coroutine, no special features. The
+    /// other constructors adjust one option each (for generated tables).
+    pub const fn new(name: &'static str) -> Self {
+        CommandInfo {
+            name,
+            features: Features::NONE,
+            generated: true,
+            success_response: true,
+            allow_oob: false,
+            allow_preconfig: false,
+            coroutine: false,
+        }
+    }
+
+    pub const fn features(mut self, features: Features) -> Self {
+        self.features = features;
+        self
+    }
+
+    /// `'gen': false`.
+    pub const fn not_generated(mut self) -> Self {
+        self.generated = false;
+        self
+    }
+
+    /// `'success-response': false`.
+    pub const fn no_success_response(mut self) -> Self {
+        self.success_response = false;
+        self
+    }
+
+    pub const fn allow_oob(mut self) -> Self {
+        self.allow_oob = true;
+        self
+    }
+
+    pub const fn allow_preconfig(mut self) -> Self {
+        self.allow_preconfig = true;
+        self
+    }
+
+    pub const fn coroutine(mut self) -> Self {
+        self.coroutine = true;
+        self
+    }
+}
+
 /// Run-time command state: which commands are disabled (and why), and the
 /// compatibility policy applied to input and output.
 #[derive(Debug, Clone, Default)]
@@ -83,6 +132,13 @@ pub fn find_command(
         .iter()
         .find(|c| c.name == name)
         .ok_or_else(|| QmpError::command_not_found(name))
+}
+
+/// The dispatcher's answer for a name no command has (an ordinary call, so
+/// generated code has no unreachable code when every command is compiled
+/// out).
+pub fn unknown_command(name: &str) -> Result<Value, QmpError> {
+    Err(QmpError::command_not_found(name))
 }
 
 /// Reads a command's arguments object as an argument struct: QEMU's

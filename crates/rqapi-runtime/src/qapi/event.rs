@@ -18,6 +18,13 @@ pub trait QapiEvent: Sized {
     fn from_parts(name: &str, data: Option<&Value>) -> Result<Option<Self>, QmpError>;
 }
 
+/// Reads an event's `data` member (absent means no members), tolerantly
+/// and under the default policy, as clients read events.
+pub fn data_from_parts<T: super::Visit>(data: Option<&Value>) -> Result<T, QmpError> {
+    let empty = Value::Object(serde_json::Map::new());
+    super::from_value(data.unwrap_or(&empty), false, CompatPolicy::default())
+}
+
 /// `{"event": NAME, "timestamp": {"seconds", "microseconds"}, "data": {...}}`
 /// as QEMU emits it.
 pub fn to_message<E: QapiEvent>(

@@ -148,19 +148,28 @@ impl Input {
     }
 
     /// Leaves an object, first rejecting members nobody visited when strict
-    /// (`visit_check_struct`). Reports the first such member in input order.
+    /// (`visit_check_struct`). With several such members, reports the one
+    /// QEMU reports (see [`super::ghash`]).
     pub fn end_struct(&mut self, members: &Map<String, Value>) -> VisitResult<()> {
         if self.strict
             && let Some(Frame {
                 container: Container::Dict(consumed),
                 ..
             }) = self.stack.last()
-            && let Some(extra) = members.keys().find(|k| !consumed.contains(&k.as_str()))
         {
-            return Err(QmpError::generic(format!(
-                "Parameter '{}' is unexpected",
-                self.full_name(Some(extra))
-            )));
+            let mut extras = members.keys().filter(|k| !consumed.contains(&k.as_str()));
+            if let Some(first) = extras.next() {
+                let extra = if extras.next().is_some() {
+                    let keys: Vec<&str> = members.keys().map(String::as_str).collect();
+                    super::ghash::first_unexpected(&keys, consumed).unwrap_or(first)
+                } else {
+                    first
+                };
+                return Err(QmpError::generic(format!(
+                    "Parameter '{}' is unexpected",
+                    self.full_name(Some(extra))
+                )));
+            }
         }
         self.stack.pop();
         Ok(())
@@ -190,22 +199,44 @@ impl Input {
             .check_input(features, ErrorClass::GenericError, "parameter", name)
     }
 
-    /// A mandatory member (policy check, then `visit_type_T`).
+    /// A mandatory member without special features (`visit_type_T`).
     pub fn member<T: Visit>(
         &mut self,
         members: &Map<String, Value>,
         name: &'static str,
-        features: Features,
     ) -> VisitResult<T> {
-        self.reject_marked(name, features)?;
         match self.consume(members, name) {
             Some(value) => T::visit(self, Some(name), value),
             None => Err(self.missing(Some(name))),
         }
     }
 
+    /// A mandatory member marked `deprecated` or `unstable`: the input
+    /// policy check, then as [`member`](Self::member).
+    pub fn member_marked<T: Visit>(
+        &mut self,
+        members: &Map<String, Value>,
+        name: &'static str,
+        features: Features,
+    ) -> VisitResult<T> {
+        self.reject_marked(name, features)?;
+        self.member(members, name)
+    }
+
     /// An optional member (`visit_optional`, then as [`member`](Self::member)).
     pub fn optional<T: Visit>(
+        &mut self,
+        members: &Map<String, Value>,
+        name: &'static str,
+    ) -> VisitResult<Option<T>> {
+        if !members.contains_key(name) {
+            return Ok(None);
+        }
+        self.member(members, name).map(Some)
+    }
+
+    /// An optional member marked `deprecated` or `unstable`.
+    pub fn optional_marked<T: Visit>(
         &mut self,
         members: &Map<String, Value>,
         name: &'static str,
@@ -214,7 +245,7 @@ impl Input {
         if !members.contains_key(name) {
             return Ok(None);
         }
-        self.member(members, name, features).map(Some)
+        self.member_marked(members, name, features).map(Some)
     }
 
     /// A whole array (`visit_start_list` .. `visit_end_list`); elements are

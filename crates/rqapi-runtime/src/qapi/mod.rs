@@ -23,6 +23,7 @@
 pub mod compat;
 pub mod dispatch;
 pub mod event;
+mod ghash;
 mod input;
 mod scalars;
 
@@ -32,11 +33,19 @@ pub use scalars::Null;
 /// Re-exported so generated code needs no dependencies of its own.
 pub use serde;
 pub use serde_json;
+/// Short names for generated code.
+pub use serde_json::{Map, Value};
+
+pub use crate::qmp::QmpError;
 
 use serde::ser::SerializeMap;
-use serde_json::{Map, Value};
 
-use crate::qmp::QmpError;
+/// An object's members, as generated code receives them.
+pub type Members = Map<String, Value>;
+
+/// The name a value has in its container (`None` at the top and for list
+/// elements).
+pub type Name = Option<&'static str>;
 
 /// A type that can be read from QMP input.
 pub trait Visit: Sized {
@@ -79,6 +88,18 @@ pub fn visit_struct<T: VisitMembers>(
     let this = T::visit_members(v, members)?;
     v.end_struct(members)?;
     Ok(this)
+}
+
+/// Writes an optional member when present.
+pub fn optional_entry<M: SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(key, value),
+        None => Ok(()),
+    }
 }
 
 /// Serialises an object type as a map of its members.
