@@ -74,7 +74,7 @@ struct Arguments {
 impl VisitMembers for Arguments {
     fn visit_members(v: &mut Input, members: &Map<String, Value>) -> VisitResult<Self> {
         Ok(Arguments {
-            enable: v.optional(members, "enable", Features::NONE)?,
+            enable: v.optional(members, "enable")?,
         })
     }
 }
