@@ -169,7 +169,11 @@ pub fn parse_json(text: &str) -> Result<Value, String> {
     };
     let mut reader = Reader::new();
     let mut messages = reader.feed(text.as_bytes()).collect::<Vec<_>>().into_iter();
-    match (messages.next(), messages.next(), reader.has_partial_message()) {
+    match (
+        messages.next(),
+        messages.next(),
+        reader.has_partial_message(),
+    ) {
         (Some(Ok(value)), None, false) => Ok(value),
         _ => Err(strict),
     }

@@ -107,7 +107,11 @@ impl Completions {
                 let object = self.object_entity(member_type).is_some();
                 format!("{prefix}{name}{}", if object { "." } else { "=" })
             })
-            .filter(|candidate| !used.iter().any(|key| candidate[..candidate.len() - 1] == **key))
+            .filter(|candidate| {
+                !used
+                    .iter()
+                    .any(|key| candidate[..candidate.len() - 1] == **key)
+            })
             .collect();
         names.sort();
         names.dedup();

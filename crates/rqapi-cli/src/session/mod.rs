@@ -119,7 +119,10 @@ pub enum Session {
 
 impl Session {
     /// Connects to `address` and completes the flavour's handshake.
-    pub async fn connect(address: &Address, options: &SessionOptions) -> Result<Session, CallError> {
+    pub async fn connect(
+        address: &Address,
+        options: &SessionOptions,
+    ) -> Result<Session, CallError> {
         let work = async {
             let connection = transport::connect(address)
                 .await

@@ -3,11 +3,13 @@
 
 use std::path::Path;
 
+use rqapi_runtime::client::Event;
 use rustyline::completion::Completer;
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
-use rustyline::{CompletionType, Config, Editor, ExternalPrinter, Helper, Highlighter, Hinter, Validator};
-use rqapi_runtime::client::Event;
+use rustyline::{
+    CompletionType, Config, Editor, ExternalPrinter, Helper, Highlighter, Hinter, Validator,
+};
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
 use rqapi_cli::complete::Completions;

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 /// `$XDG_STATE_HOME/rqapi/history`, else `~/.rqapi_history`; `None`
 /// without any of them (no history is kept).
 pub fn history_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
-    choose(explicit, |name| std::env::var_os(name).filter(|v| !v.is_empty()))
+    choose(explicit, |name| {
+        std::env::var_os(name).filter(|v| !v.is_empty())
+    })
 }
 
 fn choose(
@@ -29,11 +31,21 @@ mod tests {
 
     #[test]
     fn order_of_choice() {
-        let all = [("RQAPI_HISTORY", "/h"), ("XDG_STATE_HOME", "/s"), ("HOME", "/home/u")];
+        let all = [
+            ("RQAPI_HISTORY", "/h"),
+            ("XDG_STATE_HOME", "/s"),
+            ("HOME", "/home/u"),
+        ];
         assert_eq!(choose(Some("/x".into()), env(&all)), Some("/x".into()));
         assert_eq!(choose(None, env(&all)), Some("/h".into()));
-        assert_eq!(choose(None, env(&all[1..])), Some("/s/rqapi/history".into()));
-        assert_eq!(choose(None, env(&all[2..])), Some("/home/u/.rqapi_history".into()));
+        assert_eq!(
+            choose(None, env(&all[1..])),
+            Some("/s/rqapi/history".into())
+        );
+        assert_eq!(
+            choose(None, env(&all[2..])),
+            Some("/home/u/.rqapi_history".into())
+        );
         assert_eq!(choose(None, env(&[])), None);
     }
 }

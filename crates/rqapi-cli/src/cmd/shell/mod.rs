@@ -139,15 +139,12 @@ async fn load_completions(session: &Session) -> Completions {
     };
     match session {
         Session::Qmp(_) => {
-            let mut completions = Completions::new(Completions::command_names(
-                &ask("query-commands").await,
-            ));
+            let mut completions =
+                Completions::new(Completions::command_names(&ask("query-commands").await));
             completions.add_schema(&ask("query-qmp-schema").await);
             completions
         }
-        Session::Agent(_) => {
-            Completions::new(Completions::command_names(&ask("guest-info").await))
-        }
+        Session::Agent(_) => Completions::new(Completions::command_names(&ask("guest-info").await)),
     }
 }
 
