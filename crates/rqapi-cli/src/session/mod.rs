@@ -142,9 +142,13 @@ impl Session {
         };
         match options.timeout {
             None => work.await,
-            Some(limit) => tokio::time::timeout(limit, work)
-                .await
-                .map_err(|_| CallError::local(format!("timed out connecting to {address}")))?,
+            Some(limit) => tokio::time::timeout(limit, work).await.map_err(|_| {
+                // Both limits may run out together: say the same either way.
+                match options.flavour {
+                    Flavour::Qmp => no_greeting(),
+                    _ => CallError::local(format!("timed out connecting to {address}")),
+                }
+            })?,
         }
     }
 
@@ -156,9 +160,7 @@ impl Session {
         };
         match QmpClient::from_connection(connection, qmp_options).await {
             Ok(client) => Ok(Session::Qmp(client)),
-            Err(ClientError::Timeout) => Err(CallError::local(
-                "no QMP greeting in time (for a guest agent use --flavour ga)",
-            )),
+            Err(ClientError::Timeout) => Err(no_greeting()),
             Err(error) => Err(CallError::local(format!("QMP handshake failed: {error}"))),
         }
     }
@@ -247,6 +249,10 @@ impl Session {
     }
 }
 
+fn no_greeting() -> CallError {
+    CallError::local("no QMP greeting in time (for a guest agent use --flavour ga)")
+}
+
 /// Reads what the server says within `greeting_wait`; true when it is the
 /// start of a QMP greeting. The bytes read are kept in the connection.
 async fn wait_for_greeting(
@@ -257,7 +263,12 @@ async fn wait_for_greeting(
     let (mut reader, writer) = connection.into_split();
     let mut seen = Vec::new();
     let mut chunk = [0u8; 4096];
-    let deadline = tokio::time::Instant::now() + options.greeting_wait;
+    // A short --timeout leaves the agent's resync half of it.
+    let wait = match options.timeout {
+        Some(limit) => options.greeting_wait.min(limit / 2),
+        None => options.greeting_wait,
+    };
+    let deadline = tokio::time::Instant::now() + wait;
     while !seen.contains(&b'\n') && seen.len() < 64 {
         match tokio::time::timeout_at(deadline, reader.read(&mut chunk)).await {
             Err(_) => break,
