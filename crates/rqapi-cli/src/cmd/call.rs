@@ -14,6 +14,12 @@ use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 use super::connect::{ConnectArgs, runtime};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  rqapi call /run/qemu.sock query-status
+  rqapi call tcp:localhost:4444 blockdev-add driver=null-co node-name=n0 size=1048576
+  rqapi call qmp.sock device_add '{\"driver\": \"virtio-rng-pci\", \"id\": \"rng0\"}'
+  rqapi call /run/qga.sock guest-exec path=/bin/ls arg='[\"-l\"]' capture-output=true
+  rqapi call qmp.sock stop --wait-event STOP")]
 pub struct Args {
     #[command(flatten)]
     pub connect: ConnectArgs,
