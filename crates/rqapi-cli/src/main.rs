@@ -1,4 +1,4 @@
-//! `rqapi`: QAPI schema tools.
+//! `rqapi`: QAPI schema tools, and a QMP / guest-agent client.
 //!
 //! Each subcommand lives in its own module under `cmd/` and returns an
 //! [`ExitCode`]; schema errors are printed on stderr exactly as QEMU's
@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 mod cmd;
 
 #[derive(Debug, Parser)]
-#[command(name = "rqapi", version, about = "QAPI schema tools")]
+#[command(name = "rqapi", version, about = "QAPI schema tools and QMP client")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,6 +30,11 @@ enum Command {
     Compat(cmd::compat::Args),
     /// Generate Rust code (types, commands, events, introspection).
     Generate(cmd::generate::Args),
+    /// Run one QMP or guest-agent command and print its answer as JSON
+    /// (exit 0; 1 on the server's error; 2 on a local error).
+    Call(cmd::call::Args),
+    /// Interactive QMP or guest-agent shell with history and completion.
+    Shell(cmd::shell::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +44,8 @@ fn main() -> ExitCode {
         Command::Introspect(args) => cmd::introspect::run(&args),
         Command::Compat(args) => cmd::compat::run(&args),
         Command::Generate(args) => cmd::generate::run(&args),
+        Command::Call(args) => cmd::call::run(&args),
+        Command::Shell(args) => cmd::shell::run(&args),
     }
 }
 

@@ -1,10 +1,13 @@
 //! One module per subcommand.
 
+pub mod call;
 pub mod check;
 pub mod compat;
+mod connect;
 pub mod dump;
 pub mod generate;
 pub mod introspect;
+pub mod shell;
 
 use std::process::ExitCode;
 
