@@ -248,7 +248,7 @@ impl FreezeNotify for Events {
 fn watchdog_thaws_when_the_host_never_does() {
     let s = setup(true, Some(Duration::from_millis(100)));
     let events = Arc::new(Events::default());
-    s.h.fs.set_notify(events.clone());
+    s.h.fs.add_notify(events.clone());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
