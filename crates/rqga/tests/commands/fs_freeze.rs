@@ -1,13 +1,11 @@
 //! fsfreeze and fstrim logic on simulated filesystems (never the real
 //! ones: a frozen root filesystem hangs the machine).
 
-mod agent_support;
-
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use agent_support::{call, call_async, error_of};
+use crate::support::calls::blocking::{call, call_async, error_of};
 use rqapi_runtime::qapi::serde_json::{Map, json};
 use rqga::commands::Handlers;
 use rqga::commands::fs::ops::{FakeFs, FakeFsOps};

@@ -1,13 +1,11 @@
 //! guest-file-* through the generated dispatcher: argument checking,
 //! qemu-ga's results and error texts, handle numbering and persistence.
 
-mod qga_support;
-
 use std::os::unix::fs::MetadataExt;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use qga_support::*;
+use crate::support::calls::wire::*;
 use rqga::commands::Handlers;
 use rqga::commands::file::FileHandles;
 use rqga::state::{PersistentState, state_path};
