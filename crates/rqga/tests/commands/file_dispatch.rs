@@ -11,7 +11,7 @@ use rqga::commands::file::FileHandles;
 use rqga::state::{PersistentState, state_path};
 
 fn b64(data: &[u8]) -> String {
-    rqga::commands::file::base64::encode(data)
+    rqga::commands::base64::encode(data)
 }
 
 #[tokio::test]
