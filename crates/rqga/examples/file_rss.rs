@@ -15,7 +15,7 @@ use std::io::Write;
 use rqapi_runtime::qapi::dispatch::DispatchState;
 use rqapi_runtime::qapi::serde_json::{self, Map, Value, json};
 use rqga::commands::Handlers;
-use rqga::commands::file::base64;
+use rqga::commands::base64;
 use rqga::qapi::commands::{Commands, dispatch};
 
 const SIZE: usize = 48 * 1024 * 1024;

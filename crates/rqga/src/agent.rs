@@ -8,7 +8,12 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::commands::fs::ops::SystemFsOps;
+use crate::commands::fs::{FreezeNotify, FsConfig, FsState};
+use crate::commands::ga_run::SystemRunner;
+use crate::commands::{CommandState, Handlers, file::FileHandles};
 use crate::config::Config;
 use crate::filter::CommandFilter;
 use crate::log::{self, Sink};
@@ -23,13 +28,57 @@ pub struct Agent {
     pub config: Config,
     /// Allow/block lists.
     pub filter: CommandFilter,
-    /// `qga.state` (file handle counter).
-    pub state: PersistentState,
-    frozen: bool,
-    frozen_marker: PathBuf,
+    /// `qga.state` (file handle counter), shared with the file commands.
+    pub state: Arc<Mutex<PersistentState>>,
+    started_frozen: bool,
+    hooks: Arc<FreezeHooks>,
+}
+
+/// What the agent itself does when filesystems freeze and thaw (the
+/// logging and pid-file half of qemu-ga's `ga_set_frozen` and
+/// `ga_unset_frozen`; the freeze itself and its marker file belong to
+/// [`FsState`](crate::commands::fs::FsState)).
+#[derive(Debug, Default)]
+pub struct FreezeHooks {
+    files: Mutex<AgentFiles>,
+}
+
+#[derive(Debug, Default)]
+struct AgentFiles {
+    /// Log and pid files not opened yet because the agent started frozen.
     deferred_logfile: Option<OsString>,
     deferred_pidfile: Option<OsString>,
+    /// The pid file we wrote, removed on exit.
     pidfile: Option<Pidfile>,
+}
+
+impl FreezeHooks {
+    fn files(&self) -> std::sync::MutexGuard<'_, AgentFiles> {
+        self.files.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl FreezeNotify for FreezeHooks {
+    fn frozen(&self) {
+        log::warning("disabling logging due to filesystem freeze");
+        log::set_enabled(false);
+    }
+
+    /// Opens the deferred log and pid files, logs again.
+    fn thawed(&self) {
+        let mut files = self.files();
+        if let Some(path) = files.deferred_logfile.take() {
+            log::set_sink(open_logfile(&path).map_or(Sink::Stderr, Sink::File));
+        }
+        log::set_enabled(true);
+        log::warning("logging re-enabled due to filesystem unfreeze");
+        if let Some(path) = files.deferred_pidfile.take() {
+            match Pidfile::write(&path) {
+                Ok(p) => files.pidfile = Some(p),
+                Err(msg) => log::warning(&msg),
+            }
+        }
+    }
 }
 
 fn open_logfile(path: &OsString) -> std::io::Result<std::fs::File> {
@@ -99,7 +148,7 @@ impl Agent {
         }
 
         let state = match PersistentState::load(&state_path(&state_dir), frozen) {
-            Ok(state) => state,
+            Ok(state) => Arc::new(Mutex::new(state)),
             Err(messages) => {
                 for msg in messages {
                     log::critical(&msg);
@@ -108,14 +157,18 @@ impl Agent {
                 return None;
             }
         };
+        let hooks = FreezeHooks {
+            files: Mutex::new(AgentFiles {
+                deferred_logfile,
+                deferred_pidfile,
+                pidfile: None,
+            }),
+        };
         let mut agent = Agent {
             filter: CommandFilter::from_config(&config),
             state,
-            frozen,
-            frozen_marker,
-            deferred_logfile,
-            deferred_pidfile,
-            pidfile: None,
+            started_frozen: frozen,
+            hooks: Arc::new(hooks),
             config,
         };
 
@@ -140,7 +193,7 @@ impl Agent {
             } else {
                 agent.config.pid_filepath.clone()
             };
-            agent.pidfile = daemon::become_daemon(pidfile.as_deref());
+            agent.hooks.files().pidfile = daemon::become_daemon(pidfile.as_deref());
         }
         Some(agent)
     }
@@ -162,59 +215,31 @@ impl Agent {
             .inspect_err(|msg| log::critical(msg))
     }
 
-    /// Whether filesystems are (believed to be) frozen.
-    pub fn is_frozen(&self) -> bool {
-        self.frozen
+    /// Whether a previous instance left filesystems (possibly) frozen:
+    /// the agent then starts with logging off and only the freeze-safe
+    /// commands enabled.
+    pub fn started_frozen(&self) -> bool {
+        self.started_frozen
     }
 
-    /// `ga_set_frozen`: create the marker, restrict commands, stop logging.
-    pub fn set_frozen(&mut self) {
-        if self.frozen {
-            return;
-        }
-        log::warning("disabling logging due to filesystem freeze");
-        self.frozen = true;
-        let created = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&self.frozen_marker);
-        if let Err(e) = created {
-            let path = self.frozen_marker.display();
-            let text = crate::sys::io_error_text(&e);
-            log::warning(&format!("unable to open/create file {path}: {text}"));
-            log::warning(&format!(
-                "unable to create {path}, fsfreeze may not function properly"
-            ));
-        }
-        log::set_enabled(false);
-    }
-
-    /// `ga_unset_frozen`: open deferred log and pid files, log again,
-    /// remove the marker.
-    pub fn unset_frozen(&mut self) {
-        if !self.frozen {
-            return;
-        }
-        if let Some(path) = self.deferred_logfile.take() {
-            log::set_sink(open_logfile(&path).map_or(Sink::Stderr, Sink::File));
-        }
-        log::set_enabled(true);
-        log::warning("logging re-enabled due to filesystem unfreeze");
-        if let Some(path) = self.deferred_pidfile.take() {
-            match Pidfile::write(&path) {
-                Ok(p) => self.pidfile = Some(p),
-                Err(msg) => log::warning(&msg),
-            }
-        }
-        self.frozen = false;
-        if let Err(e) = std::fs::remove_file(&self.frozen_marker) {
-            let path = self.frozen_marker.display();
-            let text = crate::sys::io_error_text(&e);
-            log::warning(&format!("unable to delete file: {path}: {text}"));
-            log::warning(&format!(
-                "unable to delete {path}, fsfreeze may not function properly"
-            ));
+    /// The command handlers for this agent: persistent file handles, the
+    /// freeze configured from the agent's settings, and the command
+    /// state and the agent's own hooks following the freeze.
+    pub fn handlers(&self) -> Handlers {
+        let frozen = self.started_frozen;
+        let command_state = CommandState::new(self.filter.clone(), frozen);
+        let fs = FsState::new(
+            FsConfig::from_config(&self.config, frozen),
+            Arc::new(SystemFsOps),
+            Arc::new(SystemRunner),
+        );
+        fs.add_notify(Arc::new(command_state.clone()));
+        fs.add_notify(self.hooks.clone());
+        Handlers {
+            command_state,
+            fs,
+            files: FileHandles::persistent(Arc::clone(&self.state)),
+            ..Handlers::default()
         }
     }
 
@@ -222,7 +247,7 @@ impl Agent {
     /// configured pid file whenever `-d` was given, even one it never
     /// wrote, such as a running agent's after `-d -D`; we do not.)
     pub fn finish(self) {
-        if let Some(p) = self.pidfile {
+        if let Some(p) = self.hooks.files().pidfile.take() {
             p.remove();
         }
     }

@@ -5,7 +5,7 @@
 //! daemonizing, persistent state ([`state`]) and the command filters
 //! ([`filter`]), all compatible with qemu-ga 10.2.  The server (transports,
 //! JSON parsing, command dispatch) plugs in through [`Server`] and
-//! [`run`].
+//! [`run`]; [`server::AgentServer`] is the real one.
 
 pub mod activation;
 pub mod agent;
@@ -19,6 +19,7 @@ pub mod keyfile;
 pub mod log;
 pub mod pidfile;
 pub mod qapi;
+pub mod server;
 pub mod state;
 pub mod sys;
 

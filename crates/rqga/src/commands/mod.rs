@@ -6,6 +6,7 @@
 //! to its family module, so families can be read (and tested) alone.
 
 pub mod accounts;
+pub mod base64;
 pub mod exec;
 pub mod file;
 pub mod fs;

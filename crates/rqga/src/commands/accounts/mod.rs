@@ -4,7 +4,6 @@
 //! [`AccountsState`]'s injectable runner and passwd lookup, so tests use a
 //! recording runner and a temporary home instead of real users.
 
-pub mod base64;
 pub mod password;
 pub mod ssh;
 

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 
 use rqapi_runtime::qmp::QmpError;
 
-use super::base64;
+use crate::commands::base64;
 use crate::commands::ga_run::CommandRunner;
 
 /// The string as C sees it: up to the first NUL.
@@ -20,7 +20,7 @@ pub fn set_user_password(
     password: &str,
     crypted: bool,
 ) -> Result<(), QmpError> {
-    let mut raw = base64::decode(password).map_err(QmpError::generic)?;
+    let mut raw = base64::decode(password)?;
     // The decoded password is used as a C string.
     if let Some(nul) = raw.iter().position(|&c| c == 0) {
         raw.truncate(nul);

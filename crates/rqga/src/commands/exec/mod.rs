@@ -16,7 +16,7 @@ use tokio::io::AsyncWriteExt;
 
 use self::capture::{Captured, MAX_OUTPUT, capture};
 use super::Handlers;
-use super::file::base64;
+use super::base64;
 use crate::qapi::types::{self, GuestExecCaptureOutput, GuestExecCaptureOutputMode as Mode};
 
 /// qemu-ga 10.2's answer for a PID it does not know (or whose status was

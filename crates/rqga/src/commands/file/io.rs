@@ -12,7 +12,7 @@ use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 
 use rqapi_runtime::qmp::QmpError;
 
-use super::base64::{self, Decoder};
+use crate::commands::base64::{self, Decoder};
 use crate::qapi::types;
 use crate::sys::io_error_text;
 

@@ -10,14 +10,16 @@
 //!   thawing everything, instead of waiting for a thaw that may never
 //!   come.
 //!
-//! The frozen state lives here (an atomic flag the command filter reads
-//! through [`FsState::is_frozen`]) and is mirrored in the marker file
+//! The frozen state lives here and nowhere else (an atomic flag; the
+//! command state and the agent follow it through [`FreezeNotify`]), and
+//! is mirrored in the marker file
 //! `<statedir>/qga.state.isfrozen`, whose existence tells the next agent
 //! that filesystems may still be frozen.
 
 use std::ffi::OsString;
 use std::fmt::Debug;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -32,9 +34,12 @@ use crate::commands::ga_run::{CommandRunner, SystemRunner};
 use crate::log;
 use crate::sys::io_error_text;
 
-/// Told when the frozen state changes, for what the agent itself must
-/// do (qemu-ga's `ga_set_frozen`/`ga_unset_frozen`: stop logging while
-/// frozen, open deferred log and pid files after the thaw).
+/// Told when the frozen state changes: the command state (commands that
+/// are not freeze-safe are disabled while frozen) and the agent itself
+/// (qemu-ga's `ga_set_frozen`/`ga_unset_frozen`: stop logging while
+/// frozen, open deferred log and pid files after the thaw).  Listeners
+/// hear a freeze in the order they were added and a thaw in the reverse
+/// order, so the agent's logging is off only between its own calls.
 pub trait FreezeNotify: Send + Sync + Debug {
     fn frozen(&self);
     fn thawed(&self);
@@ -90,7 +95,7 @@ pub(super) struct Inner {
     frozen: AtomicBool,
     /// Bumped by every freeze, so a watchdog only thaws its own freeze.
     generation: AtomicU64,
-    notify: Mutex<Option<Arc<dyn FreezeNotify>>>,
+    notify: Mutex<Vec<Arc<dyn FreezeNotify>>>,
     /// Freeze and thaw never overlap.
     busy: tokio::sync::Mutex<()>,
 }
@@ -125,7 +130,7 @@ impl FsState {
                 config,
                 frozen,
                 generation: AtomicU64::new(0),
-                notify: Mutex::new(None),
+                notify: Mutex::new(Vec::new()),
                 busy: tokio::sync::Mutex::new(()),
             }),
         }
@@ -141,9 +146,13 @@ impl FsState {
         self.inner.frozen.load(Ordering::SeqCst)
     }
 
-    /// Installs the agent's listener for frozen-state changes.
-    pub fn set_notify(&self, notify: Arc<dyn FreezeNotify>) {
-        *self.inner.notify.lock().unwrap_or_else(|e| e.into_inner()) = Some(notify);
+    /// Adds a listener for frozen-state changes.
+    pub fn add_notify(&self, notify: Arc<dyn FreezeNotify>) {
+        self.inner
+            .notify
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(notify);
     }
 
     /// Start-up recovery: when `config.marker` exists, a previous agent
@@ -163,49 +172,54 @@ impl FsState {
         Some(self.thaw().await)
     }
 
+    /// `ga_set_frozen`.
     fn set_frozen(&self) {
         if self.inner.frozen.swap(true, Ordering::SeqCst) {
             return;
-        }
-        if let Some(n) = self.notify() {
-            n.frozen();
         }
         if let Some(marker) = &self.inner.config.marker {
             let created = std::fs::OpenOptions::new()
                 .write(true)
                 .create(true)
                 .truncate(false)
+                .mode(0o600)
                 .open(marker);
             if let Err(e) = created {
+                let path = marker.display();
+                let text = io_error_text(&e);
+                log::warning(&format!("unable to open/create file {path}: {text}"));
                 log::warning(&format!(
-                    "unable to create {}, fsfreeze may not function properly: {}",
-                    marker.display(),
-                    io_error_text(&e)
+                    "unable to create {path}, fsfreeze may not function properly"
                 ));
             }
         }
+        for n in self.listeners() {
+            n.frozen();
+        }
     }
 
+    /// `ga_unset_frozen`.
     fn unset_frozen(&self) {
         if !self.inner.frozen.swap(false, Ordering::SeqCst) {
             return;
+        }
+        for n in self.listeners().iter().rev() {
+            n.thawed();
         }
         if let Some(marker) = &self.inner.config.marker
             && let Err(e) = std::fs::remove_file(marker)
             && e.kind() != std::io::ErrorKind::NotFound
         {
+            let path = marker.display();
+            let text = io_error_text(&e);
+            log::warning(&format!("unable to delete file: {path}: {text}"));
             log::warning(&format!(
-                "unable to delete {}, fsfreeze may not function properly: {}",
-                marker.display(),
-                io_error_text(&e)
+                "unable to delete {path}, fsfreeze may not function properly"
             ));
-        }
-        if let Some(n) = self.notify() {
-            n.thawed();
         }
     }
 
-    fn notify(&self) -> Option<Arc<dyn FreezeNotify>> {
+    fn listeners(&self) -> Vec<Arc<dyn FreezeNotify>> {
         self.inner
             .notify
             .lock()

@@ -2,14 +2,13 @@
 //! its errors, with a recording runner and a temporary root (nothing is
 //! ever run or written for real).
 
-mod system_support;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use crate::support::calls::{call, call_err};
+use crate::support::fakes::{FakeClock, FakeRunner, fake_handlers, put};
 use rqapi_runtime::qapi::serde_json::json;
 use rqga::commands::power::runner::{Captured, Quiet};
-use system_support::{FakeClock, FakeRunner, call, call_err, fake_handlers, put};
 
 fn executable(root: &Path, path: &str) {
     put(root, path, "#!/bin/sh\n");

@@ -1,15 +1,14 @@
 //! guest-get-time, guest-set-time (fake clock and runner), osinfo, users,
 //! load, cpustats and diskstats over a temporary root.
 
-mod system_support;
-
 use std::sync::Arc;
 
+use crate::support::calls::{call, call_err};
+use crate::support::fakes::{FakeClock, FakeRunner, fake_handlers, put};
 use rqapi_runtime::qapi::serde_json::json;
 use rqga::commands::Handlers;
 use rqga::commands::power::runner::Captured;
 use rqga::commands::system::users::utmp_record;
-use system_support::{FakeClock, FakeRunner, call, call_err, fake_handlers, put};
 
 #[tokio::test]
 async fn get_time_is_microsecond_nanoseconds() {

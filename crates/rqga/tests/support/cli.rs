@@ -1,14 +1,11 @@
-//! Running rqga and the C qemu-ga side by side.
-
-#![allow(dead_code)]
+//! Running rqga and the C qemu-ga for their command-line behaviour.
 
 use std::ffi::OsStr;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
-pub const C_AGENT: &str = "/usr/sbin/qemu-ga";
-pub const OURS: &str = env!("CARGO_BIN_EXE_rqga");
+pub use super::agent::{C_AGENT, OURS};
 
 /// What a run printed and returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,4 +103,37 @@ pub fn without_allow_rpcs(dump: &str) -> String {
     dump.split_inclusive('\n')
         .filter(|l| !l.starts_with("allow-rpcs="))
         .collect()
+}
+
+/// Runs `binary` like [`run`] until it serves `sock`, then stops it with
+/// SIGTERM; what it printed and its exit status.
+pub fn run_until_serving<S: AsRef<OsStr>>(
+    binary: &str,
+    args: &[S],
+    conf: &OsStr,
+    sock: &Path,
+) -> Outcome {
+    let mut cmd = Command::new(binary);
+    cmd.arg0("qemu-ga")
+        .args(args)
+        .env("QGA_CONF", conf)
+        .env_remove("POSIXLY_CORRECT")
+        .env_remove("LISTEN_PID")
+        .env_remove("LISTEN_FDS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("start agent");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::os::unix::net::UnixStream::connect(sock).is_err() {
+        assert!(std::time::Instant::now() < deadline, "agent did not serve");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let out = child.wait_with_output().expect("wait for agent");
+    Outcome {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: normalize(&String::from_utf8_lossy(&out.stderr)),
+        code: out.status.code(),
+    }
 }

@@ -1,4 +1,5 @@
-//! Base64 as qemu-ga uses it: QEMU's `qbase64_decode` (a character check,
+//! Base64 as qemu-ga uses it (guest-file-*, guest-exec, set-user-password):
+//! QEMU's `qbase64_decode` (a character check,
 //! then GLib's lenient `g_base64_decode`) and GLib's padded encoding.
 //!
 //! The decoder is a state machine so that a 64 MiB `buf-b64` can be

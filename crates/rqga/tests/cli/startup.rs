@@ -1,13 +1,11 @@
 //! rqga's own start-up behaviour where the C agent cannot be compared
 //! directly (10.2-only options, or it would start serving).
 
-mod cli_support;
-
 use std::ffi::OsStr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use cli_support::*;
+use crate::support::cli::*;
 
 fn nonexistent_conf() -> &'static OsStr {
     OsStr::new("/nonexistent/rqga-test/qemu-ga.conf")
@@ -90,7 +88,7 @@ fn verbose_log_file_uses_agent_format() {
         OsStr::new("-t"),
         dir.path().as_os_str(),
     ];
-    let out = run(OURS, &args, nonexistent_conf(), &[]);
+    let out = run_until_serving(OURS, &args, nonexistent_conf(), &sock);
     assert_eq!(out.code, Some(0), "{out:?}");
     let text = normalize(&std::fs::read_to_string(&log).expect("log file"));
     // As in qemu-ga, the first debug line comes before the log file is
@@ -121,7 +119,7 @@ fn frozen_marker_defers_log_and_state() {
         OsStr::new("-t"),
         dir.path().as_os_str(),
     ];
-    let out = run(OURS, &args, nonexistent_conf(), &[]);
+    let out = run_until_serving(OURS, &args, nonexistent_conf(), &sock);
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(
         out.stderr.starts_with(
@@ -131,10 +129,22 @@ fn frozen_marker_defers_log_and_state() {
         "{}",
         out.stderr
     );
-    assert!(!log.exists(), "log file is deferred while frozen");
+    // Ours (not qemu-ga) thaws at start-up instead of waiting for a
+    // thaw that may never come: the deferred log file is then opened,
+    // the marker removed and all commands enabled.
+    let text = normalize(&std::fs::read_to_string(&log).expect("log opened after the thaw"));
+    assert!(
+        text.starts_with("SECS.USEC: warning: logging re-enabled due to filesystem unfreeze\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("debug: enabling command: guest-exec\n"),
+        "{text}"
+    );
+    assert!(!dir.path().join("qga.state.isfrozen").exists());
     assert!(
         !dir.path().join("qga.state").exists(),
-        "state file is deferred while frozen"
+        "state file is deferred while frozen (and written with the first handle)"
     );
 }
 
@@ -169,12 +179,17 @@ fn daemonize_writes_and_removes_pidfile() {
             code: Some(0)
         }
     );
-    // The daemon serves (here: the placeholder returns at once) and then
-    // removes its pid file.
-    assert!(
-        wait_for(|| log.exists() && !pid.exists()),
-        "daemon finished"
-    );
+    // The daemon serves until SIGTERM, then removes its pid file.
+    assert!(wait_for(|| pid.exists() && sock.exists()), "daemon serves");
+    let daemon: i32 = std::fs::read_to_string(&pid)
+        .expect("pid file")
+        .trim()
+        .parse()
+        .expect("a pid");
+    assert!(std::os::unix::net::UnixStream::connect(&sock).is_ok());
+    // SAFETY: kill(2) on the daemon this test started.
+    unsafe { libc::kill(daemon, libc::SIGTERM) };
+    assert!(wait_for(|| !pid.exists()), "daemon finished");
     let text = normalize(&std::fs::read_to_string(&log).expect("log"));
     assert_eq!(text, "SECS.USEC: debug: disabling command: guest-exec\n");
 }

@@ -3,13 +3,11 @@
 //! files), with qemu-ga's texts; the C agent's answers recorded in the
 //! reference transcript for the same cases are in the comments.
 
-mod agent_support;
-
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use agent_support::{call, error_of};
+use crate::support::calls::blocking::{call, error_of};
 use rqapi_runtime::qapi::serde_json::json;
 use rqga::commands::Handlers;
 use rqga::commands::accounts::{AccountsState, PasswdEntry, PasswdLookup, SystemPasswd};

@@ -3,16 +3,15 @@
 //! two calls).  10.2 added total-bytes-privileged, which the installed
 //! 7.2 lacks: checked against statvfs's block count instead.
 
-mod agent_support;
-
-use agent_support::{CAgent, call};
+use crate::support::CAgent;
+use crate::support::calls::blocking::call;
 use rqapi_runtime::qapi::serde_json::{Value, json};
 use rqga::commands::Handlers;
 
 #[test]
 fn fsinfo_equals_the_c_agent() {
     let Some(mut c) = CAgent::start() else { return };
-    let theirs = c.call("guest-get-fsinfo", json!({})).unwrap();
+    let theirs = c.call_result("guest-get-fsinfo", json!({})).unwrap();
     let ours = call(&Handlers::default(), "guest-get-fsinfo", json!({})).unwrap();
     let (theirs, mut ours) = (
         theirs.as_array().unwrap().clone(),
@@ -42,7 +41,7 @@ fn fsinfo_equals_the_c_agent() {
 #[test]
 fn disks_equal_the_c_agent() {
     let Some(mut c) = CAgent::start() else { return };
-    let theirs = c.call("guest-get-disks", json!({})).unwrap();
+    let theirs = c.call_result("guest-get-disks", json!({})).unwrap();
     let ours = call(&Handlers::default(), "guest-get-disks", json!({})).unwrap();
     assert_eq!(ours, theirs);
 }
@@ -55,10 +54,10 @@ fn thaw_when_nothing_is_frozen_equals_the_c_agent() {
     let h = Handlers::default();
     assert_eq!(
         call(&h, "guest-fsfreeze-status", json!({})).unwrap(),
-        c.call("guest-fsfreeze-status", json!({})).unwrap()
+        c.call_result("guest-fsfreeze-status", json!({})).unwrap()
     );
     assert_eq!(
         call(&h, "guest-fsfreeze-thaw", json!({})).unwrap(),
-        c.call("guest-fsfreeze-thaw", json!({})).unwrap()
+        c.call_result("guest-fsfreeze-thaw", json!({})).unwrap()
     );
 }

@@ -2,9 +2,8 @@
 //! guest-network-get-route (which the installed 7.2 lacks) on text
 //! tables written by us.
 
-mod agent_support;
-
-use agent_support::{CAgent, call};
+use crate::support::CAgent;
+use crate::support::calls::blocking::call;
 use rqapi_runtime::qapi::serde_json::{Value, json};
 use rqga::commands::Handlers;
 use rqga::commands::network::route::{parse_ipv4_line, parse_ipv6_line, parse_routes};
@@ -24,7 +23,9 @@ fn without_counters(v: &Value) -> Value {
 #[test]
 fn interfaces_equal_the_c_agent() {
     let Some(mut c) = CAgent::start() else { return };
-    let theirs = c.call("guest-network-get-interfaces", json!({})).unwrap();
+    let theirs = c
+        .call_result("guest-network-get-interfaces", json!({}))
+        .unwrap();
     let ours = call(
         &Handlers::default(),
         "guest-network-get-interfaces",
@@ -50,7 +51,7 @@ fn interfaces_equal_the_c_agent() {
 
 #[test]
 fn interfaces_rejects_arguments() {
-    let err = agent_support::error_of(call(
+    let err = crate::support::calls::blocking::error_of(call(
         &Handlers::default(),
         "guest-network-get-interfaces",
         json!({"x": 1}),

@@ -4,12 +4,10 @@
 //! in a fresh state directory) and leave the same files behind.  The
 //! installed agent is 7.2; its file commands match 10.2's.
 
-mod qga_support;
-
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use qga_support::*;
+use crate::support::calls::wire::*;
 use rqga::commands::Handlers;
 
 /// (command, arguments); `$D` is the test directory, `$H` the handle
@@ -246,7 +244,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, u32)> {
 
 #[tokio::test]
 async fn file_sequence_matches_c_agent() {
-    let Some(mut c) = CAgent::start("file_sequence_matches_c_agent") else {
+    let Some(mut c) = CAgent::start() else {
         return;
     };
     let c_dir = tempfile::tempdir().unwrap();

@@ -1,12 +1,11 @@
 //! guest-sync, guest-sync-delimited, guest-ping and guest-info through the
 //! generated dispatcher, and guest-info against the C agent.
 
-mod system_support;
-
+use crate::support::CAgent;
+use crate::support::calls::{call, call_err};
 use rqapi_runtime::qapi::serde_json::{Value, json};
 use rqga::commands::{CommandState, Handlers};
 use rqga::filter::CommandFilter;
-use system_support::{CAgent, call, call_err};
 
 #[tokio::test]
 async fn sync_echoes_the_id() {
@@ -150,12 +149,12 @@ async fn info_matches_the_c_agent() {
         .await
         .unwrap();
     assert_eq!(
-        system_support::shape(&ours)
+        crate::support::shape(&ours)
             .as_object()
             .unwrap()
             .keys()
             .collect::<Vec<_>>(),
-        system_support::shape(&theirs)
+        crate::support::shape(&theirs)
             .as_object()
             .unwrap()
             .keys()

@@ -10,11 +10,9 @@
 //! 7.2 only takes a boolean `capture-output`, so the capture modes are
 //! tested against our own expectations (tests/exec_dispatch.rs).
 
-mod qga_support;
-
 use std::time::{Duration, Instant};
 
-use qga_support::*;
+use crate::support::calls::wire::*;
 use rqga::commands::Handlers;
 use rqga::commands::exec::UNKNOWN_PID;
 
@@ -93,7 +91,7 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exec_cases_match_c_agent() {
-    let Some(mut c) = CAgent::start("exec_cases_match_c_agent") else {
+    let Some(mut c) = CAgent::start() else {
         return;
     };
     let h = Handlers::default();

@@ -1,10 +1,8 @@
 //! guest-exec and guest-exec-status through the generated dispatcher.
 
-mod qga_support;
-
 use std::time::{Duration, Instant};
 
-use qga_support::*;
+use crate::support::calls::wire::*;
 use rqga::commands::Handlers;
 use rqga::commands::exec::UNKNOWN_PID;
 

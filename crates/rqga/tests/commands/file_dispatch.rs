@@ -1,19 +1,17 @@
 //! guest-file-* through the generated dispatcher: argument checking,
 //! qemu-ga's results and error texts, handle numbering and persistence.
 
-mod qga_support;
-
 use std::os::unix::fs::MetadataExt;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use qga_support::*;
+use crate::support::calls::wire::*;
 use rqga::commands::Handlers;
 use rqga::commands::file::FileHandles;
 use rqga::state::{PersistentState, state_path};
 
 fn b64(data: &[u8]) -> String {
-    rqga::commands::file::base64::encode(data)
+    rqga::commands::base64::encode(data)
 }
 
 #[tokio::test]

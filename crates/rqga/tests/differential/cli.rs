@@ -10,11 +10,9 @@
 //!   channel during start-up, so it also logs `error initializing guest
 //!   agent` after a channel error.
 
-mod cli_support;
-
 use std::ffi::OsStr;
 
-use cli_support::*;
+use crate::support::cli::*;
 
 fn nonexistent_conf() -> &'static OsStr {
     OsStr::new("/nonexistent/rqga-test/qemu-ga.conf")

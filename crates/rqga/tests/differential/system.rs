@@ -2,11 +2,10 @@
 //! answers that are the same on one machine (or have the same shape when
 //! they move over time).  Skipped when /usr/sbin/qemu-ga is missing.
 
-mod system_support;
-
+use crate::support::calls::call;
+use crate::support::{CAgent, shape};
 use rqapi_runtime::qapi::serde_json::{Value, json};
 use rqga::commands::Handlers;
-use system_support::{CAgent, call, shape};
 
 async fn ours(name: &str) -> Value {
     call(&Handlers::default(), name, json!({})).await.unwrap()

@@ -1,13 +1,11 @@
 //! fsfreeze and fstrim logic on simulated filesystems (never the real
 //! ones: a frozen root filesystem hangs the machine).
 
-mod agent_support;
-
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use agent_support::{call, call_async, error_of};
+use crate::support::calls::blocking::{call, call_async, error_of};
 use rqapi_runtime::qapi::serde_json::{Map, json};
 use rqga::commands::Handlers;
 use rqga::commands::fs::ops::{FakeFs, FakeFsOps};
@@ -248,7 +246,7 @@ impl FreezeNotify for Events {
 fn watchdog_thaws_when_the_host_never_does() {
     let s = setup(true, Some(Duration::from_millis(100)));
     let events = Arc::new(Events::default());
-    s.h.fs.set_notify(events.clone());
+    s.h.fs.add_notify(events.clone());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,12 +1,11 @@
 //! guest-get/set-vcpus and the memory-block commands over a temporary
 //! sysfs tree (nothing real is ever onlined or offlined).
 
-mod system_support;
-
 use std::path::Path;
 
+use crate::support::calls::{call, call_err};
+use crate::support::fakes::{FakeRunner, fake_handlers, put};
 use rqapi_runtime::qapi::serde_json::{Value, json};
-use system_support::{FakeRunner, call, call_err, fake_handlers, put};
 
 fn sorted_by(v: Value, key: &str) -> Vec<Value> {
     let mut items = v.as_array().unwrap().clone();
