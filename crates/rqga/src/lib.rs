@@ -20,6 +20,7 @@ pub mod log;
 pub mod pidfile;
 pub mod qapi;
 pub mod server;
+pub mod signals;
 pub mod state;
 pub mod sys;
 
@@ -57,6 +58,7 @@ pub trait Server {
 /// have been handled) and serves until it stops: qemu-ga's
 /// `initialize_agent` + `run_agent` + clean-up.  Returns the exit status.
 pub fn run(config: Config, server: &mut dyn Server) -> i32 {
+    signals::hold_termination();
     let Some(mut agent) = Agent::initialize(config, server) else {
         log::critical("error initializing guest agent");
         // qemu-ga 10.2 exits 1 here; 7.2 exited 0.

@@ -90,6 +90,7 @@ impl AgentServer {
             log::critical(&format!("failed to install signal handlers: {e}"));
             return 1;
         }
+        crate::signals::release_termination();
         let handlers = Arc::new(agent.handlers());
         if let Some(Err(e)) = handlers.fs.recover_stale_freeze().await {
             log::warning(&format!("thawing filesystems failed: {}", e.desc));
