@@ -367,6 +367,9 @@ fn value_for(key: &str, n: usize, strings: &[String]) -> String {
         _ if !fitting => some_value(n, strings),
         "if" => some_value([5, 6][n % 2] + 9 * (n / 2), strings),
         "features" => some_value(8, strings),
+        // Flags only take their non-default value; the other is an error.
+        "gen" | "success-response" if n % 4 != 0 => "false".to_owned(),
+        "boxed" | "allow-oob" | "allow-preconfig" | "coroutine" if n % 4 != 0 => "true".to_owned(),
         "boxed" | "gen" | "success-response" | "allow-oob" | "allow-preconfig" | "coroutine" => {
             some_value(2 + 9 * n, strings)
         }

@@ -4,7 +4,7 @@
 //! (all options), the code generator (server and client) and the compat
 //! checker against the original.
 //!
-//! Cases: `RQAPI_FUZZ_CASES` (default sized for CI, ~20 s in debug);
+//! Cases: `RQAPI_FUZZ_CASES` (default 1000: ~20 s in debug on 2 cores, for CI);
 //! `PROPTEST_RNG_SEED` replays a run.
 
 mod support;
@@ -16,7 +16,7 @@ use proptest::test_runner::{Config, TestRunner};
 use rqapi_robustness::mutate::{Edit, WEIGHTED_OPS, mutate};
 use support::{Outcome, Stats, check, seeds};
 
-const DEFAULT_CASES: u32 = 300;
+const DEFAULT_CASES: u32 = 1000;
 
 fn cases() -> u32 {
     std::env::var("RQAPI_FUZZ_CASES")
