@@ -5,7 +5,8 @@
 //! checker against the original.
 //!
 //! Cases: `RQAPI_FUZZ_CASES` (default 1000: ~20 s in debug on 2 cores, for CI);
-//! `PROPTEST_RNG_SEED` replays a run.
+//! `PROPTEST_RNG_SEED` replays a run; `RQAPI_FUZZ_SHOW=1` prints each
+//! rejection, to see which checks the mutants reach.
 
 mod support;
 
