@@ -7,7 +7,9 @@
 //!   union and alternate `data`) are `{NAME: {"type": T, "if"?, "features"?}}`
 //!   (member names keep their `*` optional marker);
 //! - every `features` array is `[{"name": F, "if"?}]`;
-//! - enum `data` is `[{"name": V, "if"?, "features"?}]`.
+//! - enum `data` is `[{"name": V, "if"?, "features"?}]`;
+//! - `if` conditions nest at most [`MAX_IF_NESTING`] levels (consumers
+//!   may recurse on them).
 //!
 //! Everything else (type names, `returns`, flags) is left as written.
 
@@ -22,6 +24,7 @@ use crate::doc::Doc;
 use crate::error::{Error, Result};
 use crate::parser::{ParsedExpr, ParsedSchema, Pragma};
 
+pub use common::MAX_IF_NESTING;
 use common::{check_features, check_flags, check_if, check_keys};
 use names::{check_defn_name_str, check_name_is_str};
 use types::normalize_members;

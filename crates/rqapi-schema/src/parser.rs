@@ -20,6 +20,7 @@ use crate::value::{Dict, Value};
 use files::{abspath, dirname, join, read_source};
 use lexer::Lexer;
 
+pub use files::MAX_SCHEMA_BYTES;
 pub use values::MAX_NESTING;
 
 /// Deepest chain of `include`s followed; each level is a nested parse.
@@ -92,7 +93,7 @@ pub fn parse_schema_with(fname: &str, options: &ParseOptions) -> Result<ParsedSc
         options: *options,
         ..SchemaState::default()
     };
-    let text = read_source(fname)
+    let text = read_source(fname, &mut state.bytes_read)
         .map_err(|e| Error::bare(format!("can't read schema file '{fname}': {}", e.0)))?;
     state.included.insert(abspath(fname));
     state.parse_file(fname, &text, None, 0)?;
@@ -105,6 +106,8 @@ struct SchemaState {
     /// Absolute names of every file parsed so far.
     included: HashSet<String>,
     options: ParseOptions,
+    /// Schema text read so far, bounded by [`MAX_SCHEMA_BYTES`].
+    bytes_read: usize,
     out: ParsedSchema,
 }
 
@@ -209,7 +212,7 @@ impl SchemaState {
             ));
         }
         self.included.insert(incl_abs);
-        let text = read_source(&incl_fname).map_err(|e| {
+        let text = read_source(&incl_fname, &mut self.bytes_read).map_err(|e| {
             Error::sem(
                 &info,
                 format!("can't read include file '{incl_fname}': {}", e.0),

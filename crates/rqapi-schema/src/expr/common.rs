@@ -100,8 +100,16 @@ fn is_macro_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// Deepest nesting of `all`/`any`/`not` in an `if` condition. QEMU has
+/// no explicit bound (Python's recursion limit ends it with a traceback
+/// somewhat below the parser's 1000 levels); real schemas nest two or
+/// three. The model and every backend walk conditions recursively, so
+/// this bounds their stack use.
+pub const MAX_IF_NESTING: usize = 100;
+
 /// The `if` member of `expr`, if any: a macro name, or an object with
-/// exactly one of `all`/`any` (non-empty arrays) or `not`, nested freely.
+/// exactly one of `all`/`any` (non-empty arrays) or `not`, nested at most
+/// [`MAX_IF_NESTING`] levels.
 pub(super) fn check_if(
     expr: &Dict,
     info: &SourceInfo,
@@ -112,8 +120,8 @@ pub(super) fn check_if(
     };
     // Depth-first, left to right, as QEMU's recursion; an explicit stack so
     // that deep nesting cannot overflow ours.
-    let mut pending = vec![cond];
-    while let Some(cond) = pending.pop() {
+    let mut pending = vec![(cond, 0)];
+    while let Some((cond, depth)) = pending.pop() {
         match cond {
             Value::Str(s) => {
                 if !is_macro_name(s) {
@@ -125,12 +133,18 @@ pub(super) fn check_if(
             }
             Value::Dict(d) => {
                 let what = format!("'if' condition of {source}");
+                if depth == MAX_IF_NESTING {
+                    return Err(Error::sem(
+                        info,
+                        format!("{what} is nested deeper than {MAX_IF_NESTING} levels"),
+                    ));
+                }
                 check_keys(d, info, &what, &[], &["all", "any", "not"])?;
                 if d.len() != 1 {
                     return Err(Error::sem(info, format!("{what} has conflicting keys")));
                 }
                 if let Some(operand) = d.get("not") {
-                    pending.push(operand);
+                    pending.push((operand, depth + 1));
                     continue;
                 }
                 let (operator, operands) = match d.get("all") {
@@ -149,7 +163,7 @@ pub(super) fn check_if(
                         format!("'if' condition [] of {source} is useless"),
                     ));
                 }
-                pending.extend(operands.iter().rev());
+                pending.extend(operands.iter().rev().map(|c| (c, depth + 1)));
             }
             _ => {
                 return Err(Error::sem(

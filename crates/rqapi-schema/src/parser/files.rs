@@ -1,16 +1,39 @@
 //! Reading schema files and Python-compatible path arithmetic
 //! (`os.path.dirname`, `os.path.join`, `os.path.abspath` on POSIX).
 
+use std::io::Read;
 use std::path::Path;
 
 /// Why a file could not be read, worded for QEMU's messages.
 #[derive(Debug)]
 pub(crate) struct ReadError(pub(crate) String);
 
+/// Most schema text read for one schema, root and includes together.
+///
+/// QEMU has no bound. This one is over 20 times QEMU's whole QMP schema
+/// (about 0.75 MB); it keeps memory bounded (the checked model of
+/// pathological text, e.g. one enum of millions of values, takes up to
+/// ~80 times the text's size) and stops reading endless files such as
+/// `/dev/zero`.
+pub const MAX_SCHEMA_BYTES: usize = 16 << 20;
+
 /// Reads `fname` as Python's `open(fname, 'r', encoding='utf-8').read()`
 /// does: UTF-8, universal newlines (`\r\n` and `\r` become `\n`).
-pub(crate) fn read_source(fname: &str) -> Result<String, ReadError> {
-    let bytes = std::fs::read(fname).map_err(|err| ReadError(strerror(&err)))?;
+/// `total` counts the bytes read so far for the schema; the file may not
+/// take it past [`MAX_SCHEMA_BYTES`].
+pub(crate) fn read_source(fname: &str, total: &mut usize) -> Result<String, ReadError> {
+    let budget = MAX_SCHEMA_BYTES.saturating_sub(*total);
+    let mut bytes = Vec::new();
+    std::fs::File::open(fname)
+        .and_then(|file| file.take(budget as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|err| ReadError(strerror(&err)))?;
+    if bytes.len() > budget {
+        return Err(ReadError(format!(
+            "File too large: a schema and its includes may total at most {} MiB",
+            MAX_SCHEMA_BYTES >> 20
+        )));
+    }
+    *total += bytes.len();
     let text = String::from_utf8(bytes).map_err(|err| {
         let e = err.utf8_error();
         ReadError(format!("invalid UTF-8 at byte offset {}", e.valid_up_to()))
@@ -127,7 +150,7 @@ mod tests {
 
     #[test]
     fn missing_file_uses_strerror() {
-        let err = read_source("/nonexistent/rqapi-test.json").unwrap_err();
+        let err = read_source("/nonexistent/rqapi-test.json", &mut 0).unwrap_err();
         assert_eq!(err.0, "No such file or directory");
     }
 }

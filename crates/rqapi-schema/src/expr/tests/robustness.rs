@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use serde_json::json;
 
 use super::{outcome, schema};
-use crate::expr::check_exprs;
+use crate::expr::{MAX_IF_NESTING, check_exprs};
 use crate::parser::Pragma;
 use crate::value::{Dict, Value};
 
@@ -33,15 +33,18 @@ fn defn_is_set_on_checked_expressions() {
     assert_eq!((defn.meta.as_str(), defn.name.as_str()), ("enum", "E"));
 }
 
-#[test]
-fn deeply_nested_condition_does_not_overflow() {
+fn nested_not(depth: usize) -> Value {
     let mut cond = Value::Str("A".into());
-    for _ in 0..200_000 {
+    for _ in 0..depth {
         cond = Value::Dict(Dict::from_iter([("not".to_owned(), cond)]));
     }
+    cond
+}
+
+fn check_struct_with_if(cond: Value) -> Result<(), String> {
     let mut s = schema(&json!([{"struct": "Foo", "data": {}}]), Pragma::default());
     s.exprs[0].expr.insert("if".into(), cond);
-    assert_eq!(check_exprs(&mut s), Ok(()));
+    let result = check_exprs(&mut s).map_err(|e| e.to_string());
     // Dropping a deep value recurses; keep it off this thread's stack.
     let deep = std::mem::take(&mut s.exprs);
     std::thread::Builder::new()
@@ -50,6 +53,32 @@ fn deeply_nested_condition_does_not_overflow() {
         .expect("spawn")
         .join()
         .expect("drop");
+    result
+}
+
+#[test]
+fn deeply_nested_condition_is_an_error_not_an_overflow() {
+    let err = check_struct_with_if(nested_not(200_000)).unwrap_err();
+    assert_eq!(
+        err,
+        "test.json: In struct 'Foo':\ntest.json:1: 'if' condition of struct \
+         is nested deeper than 100 levels"
+    );
+}
+
+#[test]
+fn condition_nesting_is_bounded_at_max_if_nesting() {
+    assert_eq!(check_struct_with_if(nested_not(MAX_IF_NESTING)), Ok(()));
+    assert!(check_struct_with_if(nested_not(MAX_IF_NESTING + 1)).is_err());
+    // `all` and `any` count as levels too, wherever they sit in a list.
+    let mut cond = Value::Str("A".into());
+    for i in 0..=MAX_IF_NESTING {
+        let op = if i % 2 == 0 { "all" } else { "any" };
+        let items = Value::List(vec![Value::Str("B".into()), cond]);
+        cond = Value::Dict(Dict::from_iter([(op.to_owned(), items)]));
+    }
+    let err = check_struct_with_if(cond).unwrap_err();
+    assert!(err.ends_with("is nested deeper than 100 levels"), "{err}");
 }
 
 fn arb_value() -> impl Strategy<Value = Value> {
