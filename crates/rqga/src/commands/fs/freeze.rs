@@ -164,12 +164,24 @@ impl FsState {
         if std::fs::symlink_metadata(marker).is_err() {
             return None;
         }
-        log::warning(&format!(
-            "found {}: thawing filesystems left frozen by a previous instance",
-            marker.display()
-        ));
+        // Logging is off until the thaw: hold the messages till then.
+        log::log_or_hold(
+            log::Level::Warning,
+            &format!(
+                "found {}: thawing filesystems left frozen by a previous instance",
+                marker.display()
+            ),
+        );
         self.inner.frozen.store(true, Ordering::SeqCst);
-        Some(self.thaw().await)
+        let result = self.thaw().await;
+        if let Err(e) = &result
+            && !log::enabled()
+        {
+            // Still frozen: the caller's warning would be dropped.
+            let text = format!("thawing filesystems failed: {}", e.desc);
+            log::log_or_hold(log::Level::Warning, &text);
+        }
+        Some(result)
     }
 
     /// `ga_set_frozen`.
