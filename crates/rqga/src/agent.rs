@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::commands::fs::ops::SystemFsOps;
 use crate::commands::fs::{FreezeNotify, FsConfig, FsState};
-use crate::commands::ga_run::SystemRunner;
+use crate::commands::runner::SystemRunner;
 use crate::commands::{CommandState, Handlers, file::FileHandles};
 use crate::config::Config;
 use crate::filter::CommandFilter;

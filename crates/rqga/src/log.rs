@@ -9,7 +9,9 @@
 //!   `setlocale`); info and debug are dropped.
 //! - after: `<unixsecs>.<usec>: <level>: <msg>` (UTC) on stderr or the log
 //!   file, flushed per line; only error and critical unless verbose.
-//!   Logging is switched off while filesystems are frozen.
+//!   Logging is switched off while filesystems are frozen; a few
+//!   messages of ours that must not be lost (start-up recovery of a
+//!   stale freeze) are held meanwhile and written when it is back on.
 //!
 //! We do not use `tracing` here: its five levels have no `critical` or
 //! `message`, and the on/off switch for frozen filesystems and the
@@ -68,6 +70,24 @@ struct AgentLogger {
     verbose: bool,
     enabled: bool,
     sink: Sink,
+    /// Messages held while logging is off ([`log_or_hold`]).
+    held: Vec<(SystemTime, Level, String)>,
+}
+
+/// At most this many messages are held while logging is off.
+const MAX_HELD: usize = 16;
+
+impl AgentLogger {
+    fn write(&mut self, now: SystemTime, level: Level, msg: &str) {
+        if !self.enabled || (!self.verbose && level > Level::Critical) {
+            return;
+        }
+        let line = agent_line(now, level, msg);
+        let _ = match &mut self.sink {
+            Sink::Stderr => std::io::stderr().write_all(line.as_bytes()),
+            Sink::File(f) => f.write_all(line.as_bytes()).and_then(|()| f.flush()),
+        };
+    }
 }
 
 static LOGGER: Mutex<Option<AgentLogger>> = Mutex::new(None);
@@ -86,6 +106,7 @@ pub fn install_agent_logger(verbose: bool) {
             verbose,
             enabled: true,
             sink: Sink::Stderr,
+            held: Vec::new(),
         })
     });
 }
@@ -99,13 +120,38 @@ pub fn set_sink(sink: Sink) {
     });
 }
 
-/// `ga_enable_logging` / `ga_disable_logging`.
+/// `ga_enable_logging` / `ga_disable_logging`.  Enabling first writes
+/// the held messages, with the time they were logged.
 pub fn set_enabled(enabled: bool) {
     with_logger(|l| {
         if let Some(l) = l {
             l.enabled = enabled;
+            if enabled {
+                for (when, level, msg) in std::mem::take(&mut l.held) {
+                    l.write(when, level, &msg);
+                }
+            }
         }
     });
+}
+
+/// Logs `msg` now, or, while logging is off (filesystems frozen), holds
+/// it until logging is back on: for what the agent does by itself at
+/// start-up, which would otherwise never be seen.
+pub fn log_or_hold(level: Level, msg: &str) {
+    let now = SystemTime::now();
+    let held = with_logger(|l| match l {
+        Some(l) if !l.enabled => {
+            if l.held.len() < MAX_HELD {
+                l.held.push((now, level, msg.to_owned()));
+            }
+            true
+        }
+        _ => false,
+    });
+    if !held {
+        log(level, msg);
+    }
 }
 
 /// `ga_logging_enabled`.
@@ -169,16 +215,7 @@ pub fn log(level: Level, msg: &str) {
                 let _ = std::io::stderr().write_all(glib_line(now, level, msg).as_bytes());
             }
         }
-        Some(l) => {
-            if !l.enabled || (!l.verbose && level > Level::Critical) {
-                return;
-            }
-            let line = agent_line(now, level, msg);
-            let _ = match &mut l.sink {
-                Sink::Stderr => std::io::stderr().write_all(line.as_bytes()),
-                Sink::File(f) => f.write_all(line.as_bytes()).and_then(|()| f.flush()),
-            };
-        }
+        Some(l) => l.write(now, level, msg),
     });
 }
 
@@ -228,6 +265,39 @@ mod tests {
             agent_line(t, Level::Critical, "x"),
             "1795697830.000042: critical: x\n"
         );
+    }
+
+    /// The only unit test that installs the process-wide logger.
+    #[test]
+    fn held_messages_are_written_when_logging_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log");
+        install_agent_logger(true);
+        set_sink(Sink::File(File::create(&path).unwrap()));
+        set_enabled(false);
+        log_or_hold(Level::Warning, "held");
+        warning("dropped while frozen");
+        for i in 0..MAX_HELD {
+            log_or_hold(Level::Debug, &format!("more {i}"));
+        }
+        set_enabled(true);
+        log_or_hold(Level::Warning, "now");
+        with_logger(|l| *l = None);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let messages: Vec<_> = text
+            .lines()
+            .map(|l| l.split_once(": ").unwrap().1)
+            // Other tests running meanwhile may log too.
+            .filter(|m| {
+                ["held", "dropped", "more ", "now"]
+                    .iter()
+                    .any(|w| m.contains(w))
+            })
+            .collect();
+        let mut expected = vec!["warning: held".to_string()];
+        expected.extend((0..MAX_HELD - 1).map(|i| format!("debug: more {i}")));
+        expected.push("warning: now".into());
+        assert_eq!(messages, expected);
     }
 
     #[test]

@@ -10,10 +10,10 @@ pub mod base64;
 pub mod exec;
 pub mod file;
 pub mod fs;
-pub mod ga_run;
 pub mod hardware;
 pub mod network;
 pub mod power;
+pub mod runner;
 pub mod sync;
 pub mod system;
 

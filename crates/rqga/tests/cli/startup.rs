@@ -133,8 +133,19 @@ fn frozen_marker_defers_log_and_state() {
     // thaw that may never come: the deferred log file is then opened,
     // the marker removed and all commands enabled.
     let text = normalize(&std::fs::read_to_string(&log).expect("log opened after the thaw"));
+    // The recovery's own warning is logged while logging is still off
+    // (frozen): it is held and written first, once the thaw re-enables it.
+    let raw = std::fs::read_to_string(&log).expect("log");
+    let (first, _) = raw.split_once('\n').expect("a first line");
+    let marker = dir.path().join("qga.state.isfrozen");
+    let found = format!(
+        "warning: found {}: thawing filesystems left frozen by a previous instance",
+        marker.display()
+    );
+    assert_eq!(first.split_once(": ").map(|(_, m)| m), Some(&*found));
+    let (_, rest) = text.split_once('\n').expect("two lines");
     assert!(
-        text.starts_with("SECS.USEC: warning: logging re-enabled due to filesystem unfreeze\n"),
+        rest.starts_with("SECS.USEC: warning: logging re-enabled due to filesystem unfreeze\n"),
         "{text}"
     );
     assert!(

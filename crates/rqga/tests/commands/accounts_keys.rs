@@ -11,7 +11,7 @@ use crate::support::calls::blocking::{call, error_of};
 use rqapi_runtime::qapi::serde_json::json;
 use rqga::commands::Handlers;
 use rqga::commands::accounts::{AccountsState, PasswdEntry, PasswdLookup, SystemPasswd};
-use rqga::commands::ga_run::RecordingRunner;
+use rqga::commands::runner::{Captured, FakeRunner};
 
 #[derive(Debug)]
 struct OneUser(PathBuf);
@@ -31,7 +31,7 @@ impl PasswdLookup for OneUser {
     }
 }
 
-fn handlers(home: &Path, runner: Arc<RecordingRunner>) -> Handlers {
+fn handlers(home: &Path, runner: Arc<FakeRunner>) -> Handlers {
     Handlers {
         accounts: AccountsState {
             runner,
@@ -46,7 +46,7 @@ const KEY: &str =
 
 #[test]
 fn password_goes_to_chpasswd() {
-    let runner = Arc::new(RecordingRunner::default());
+    let runner = FakeRunner::new();
     let dir = tempfile::tempdir().unwrap();
     let h = handlers(dir.path(), runner.clone());
     let args = |user: &str, pw: &str, crypted: bool| json!({"username": user, "password": pw, "crypted": crypted});
@@ -62,10 +62,9 @@ fn password_goes_to_chpasswd() {
         args("qgatest", "JDEkYWIkY2Q=", true),
     )
     .unwrap();
-    let calls = runner.calls();
+    let calls = runner.runs();
     assert_eq!(calls[0].argv, ["chpasswd"]);
     assert_eq!(calls[0].input.as_deref(), Some(&b"qgatest:secret\n"[..]));
-    assert_eq!(calls[0].action, "set user password");
     assert_eq!(calls[1].argv, ["chpasswd", "-e"]);
     assert_eq!(calls[1].input.as_deref(), Some(&b"qgatest:$1$ab$cd\n"[..]));
 
@@ -96,11 +95,15 @@ fn password_goes_to_chpasswd() {
         json!({"username": "u", "password": "eA=="}),
     ));
     assert_eq!(e, "Parameter 'crypted' is missing");
-    assert_eq!(runner.calls().len(), 2);
+    assert_eq!(runner.runs().len(), 2);
 
-    runner.fail_with(Some(
-        "child process has failed to set user password: exit status 1",
-    ));
+    runner.on_captured(
+        "chpasswd",
+        Captured::Exited {
+            code: 1,
+            output: Vec::new(),
+        },
+    );
     let e = error_of(call(
         &h,
         "guest-set-user-password",
@@ -121,7 +124,7 @@ fn authorized_keys_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     std::fs::create_dir(&home).unwrap();
-    let h = handlers(&home, Arc::new(RecordingRunner::default()));
+    let h = handlers(&home, FakeRunner::new());
     let path = home.join(".ssh/authorized_keys");
     let user = |key: &str| json!({"username": "qgatest", "keys": [key]});
 
@@ -208,7 +211,7 @@ fn authorized_keys_round_trip() {
 fn missing_home_fails_like_qemu_ga() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("absent");
-    let h = handlers(&home, Arc::new(RecordingRunner::default()));
+    let h = handlers(&home, FakeRunner::new());
     let e = error_of(call(
         &h,
         "guest-ssh-add-authorized-keys",

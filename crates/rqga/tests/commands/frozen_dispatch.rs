@@ -8,7 +8,7 @@ use rqapi_runtime::server::{GuestAgentConfig, GuestAgentServer};
 use rqapi_runtime::transport::unix_pair;
 use rqga::commands::fs::ops::FakeFsOps;
 use rqga::commands::fs::{FsConfig, FsState};
-use rqga::commands::ga_run::RecordingRunner;
+use rqga::commands::runner::FakeRunner;
 use rqga::commands::{CommandState, Handlers};
 use rqga::server::AgentDispatch;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -27,7 +27,7 @@ async fn frozen_filesystems_disable_commands_until_thawed() {
             ..FsConfig::default()
         },
         Arc::new(FakeFsOps::with_mountinfo(MOUNTINFO)),
-        Arc::new(RecordingRunner::default()),
+        FakeRunner::new(),
     );
     let command_state = CommandState::default();
     fs.add_notify(Arc::new(command_state.clone()));

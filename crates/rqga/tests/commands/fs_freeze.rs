@@ -10,7 +10,7 @@ use rqapi_runtime::qapi::serde_json::{Map, json};
 use rqga::commands::Handlers;
 use rqga::commands::fs::ops::{FakeFs, FakeFsOps};
 use rqga::commands::fs::{FreezeNotify, FsConfig, FsState};
-use rqga::commands::ga_run::RecordingRunner;
+use rqga::commands::runner::{Captured, FakeRunner};
 
 const MOUNTINFO: &str = "\
 22 27 0:21 / /proc rw,relatime - proc proc rw
@@ -23,7 +23,7 @@ const MOUNTINFO: &str = "\
 struct Setup {
     h: Handlers,
     ops: Arc<FakeFsOps>,
-    runner: Arc<RecordingRunner>,
+    runner: Arc<FakeRunner>,
     marker: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -32,7 +32,7 @@ fn setup(hook: bool, watchdog: Option<Duration>) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let marker = rqga::state::frozen_marker_path(dir.path());
     let ops = Arc::new(FakeFsOps::with_mountinfo(MOUNTINFO));
-    let runner = Arc::new(RecordingRunner::default());
+    let runner = FakeRunner::new();
     let config = FsConfig {
         hook: hook.then(|| PathBuf::from("/etc/qemu/fsfreeze-hook")),
         marker: Some(marker.clone()),
@@ -62,10 +62,9 @@ fn ops_of(s: &Setup) -> Vec<(&'static str, String)> {
 
 fn hook_args(s: &Setup) -> Vec<String> {
     s.runner
-        .calls()
+        .runs()
         .iter()
         .map(|c| {
-            assert_eq!(c.action, "execute fsfreeze hook");
             assert_eq!(c.argv[0], "/etc/qemu/fsfreeze-hook");
             c.argv[1].to_string_lossy().into_owned()
         })
@@ -203,11 +202,40 @@ fn failure_thaws_what_was_frozen() {
 }
 
 #[test]
+fn hook_path_need_not_be_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let hook = OsStr::from_bytes(b"/etc/qemu/hook-\xff");
+    let runner = FakeRunner::new();
+    let h = Handlers {
+        fs: FsState::new(
+            FsConfig {
+                hook: Some(PathBuf::from(hook)),
+                ..FsConfig::default()
+            },
+            Arc::new(FakeFsOps::with_mountinfo(MOUNTINFO)),
+            runner.clone(),
+        ),
+        ..Handlers::default()
+    };
+    call(&h, "guest-fsfreeze-freeze", json!({})).unwrap();
+    call(&h, "guest-fsfreeze-thaw", json!({})).unwrap();
+    let runs = runner.runs();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0].argv, [hook, OsStr::new("freeze")]);
+    assert_eq!(runs[1].argv, [hook, OsStr::new("thaw")]);
+}
+
+#[test]
 fn hook_failure_stops_the_freeze() {
     let s = setup(true, None);
-    s.runner.fail_with(Some(
-        "child process has failed to execute fsfreeze hook: exit status 1",
-    ));
+    s.runner.on_captured(
+        "/etc/qemu/fsfreeze-hook",
+        Captured::Exited {
+            code: 1,
+            output: Vec::new(),
+        },
+    );
     let err = error_of(call(&s.h, "guest-fsfreeze-freeze", json!({})));
     assert_eq!(
         err,
@@ -330,7 +358,7 @@ fn starts_frozen_when_told() {
                 ..FsConfig::default()
             },
             Arc::new(FakeFsOps::with_mountinfo(MOUNTINFO)),
-            Arc::new(RecordingRunner::default()),
+            FakeRunner::new(),
         ),
         ..Handlers::default()
     };

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::support::calls::{call, call_err};
 use crate::support::fakes::{FakeClock, FakeRunner, fake_handlers, put};
 use rqapi_runtime::qapi::serde_json::json;
-use rqga::commands::power::runner::{Captured, Quiet};
+use rqga::commands::runner::{Captured, Quiet};
 
 fn executable(root: &Path, path: &str) {
     put(root, path, "#!/bin/sh\n");
@@ -32,7 +32,7 @@ async fn shutdown_prefers_the_mode_program() {
         // No reply on success (success-response: false).
         assert_eq!(call(&h, "guest-shutdown", args).await.unwrap(), json!(null));
         assert_eq!(
-            runner.calls().pop().unwrap(),
+            runner.lines().pop().unwrap(),
             format!("/sbin/shutdown -h {flag} +0 hypervisor initiated shutdown")
         );
     }
@@ -43,13 +43,13 @@ async fn shutdown_prefers_the_mode_program() {
         call(&h, "guest-shutdown", json!({"mode": mode}))
             .await
             .unwrap();
-        assert_eq!(runner.calls().pop().unwrap(), program);
+        assert_eq!(runner.lines().pop().unwrap(), program);
     }
     // Root can execute anything; only check the fallback when not root.
     call(&h, "guest-shutdown", json!({"mode": "reboot"}))
         .await
         .unwrap();
-    let last = runner.calls().pop().unwrap();
+    let last = runner.lines().pop().unwrap();
     assert!(
         last == "/sbin/shutdown -h -r +0 hypervisor initiated shutdown" || last == "/sbin/reboot"
     );
@@ -72,7 +72,7 @@ async fn shutdown_errors_as_qemu_ga() {
         call_err(&h, "guest-shutdown", json!({"foo": 1})).await,
         "Parameter 'foo' is unexpected"
     );
-    assert!(runner.calls().is_empty());
+    assert!(runner.lines().is_empty());
     runner.on_captured(
         "/sbin/shutdown",
         Captured::Exited {
@@ -94,13 +94,13 @@ async fn suspend_prefers_systemd() {
     runner.on_quiet("systemctl status", Quiet::Exited(3));
     call(&h, "guest-suspend-ram", json!({})).await.unwrap();
     assert_eq!(
-        runner.calls(),
+        runner.lines(),
         ["systemctl status systemd-suspend", "systemctl suspend"]
     );
     call(&h, "guest-suspend-disk", json!({})).await.unwrap();
     call(&h, "guest-suspend-hybrid", json!({})).await.unwrap();
     assert_eq!(
-        runner.calls()[2..],
+        runner.lines()[2..],
         [
             "systemctl status systemd-hibernate",
             "systemctl hibernate",
@@ -122,7 +122,7 @@ async fn suspend_falls_back_to_pm_utils_then_sysfs() {
     runner.on_quiet("pm-is-supported", Quiet::SpawnFailed(libc::ENOENT));
     call(&h, "guest-suspend-ram", json!({})).await.unwrap();
     assert_eq!(
-        runner.calls(),
+        runner.lines(),
         [
             "systemctl status systemd-suspend",
             "pm-is-supported --suspend",

@@ -7,7 +7,7 @@ use crate::support::calls::{call, call_err};
 use crate::support::fakes::{FakeClock, FakeRunner, fake_handlers, put};
 use rqapi_runtime::qapi::serde_json::json;
 use rqga::commands::Handlers;
-use rqga::commands::power::runner::Captured;
+use rqga::commands::runner::Captured;
 use rqga::commands::system::users::utmp_record;
 
 #[tokio::test]
@@ -38,11 +38,11 @@ async fn set_time_checks_then_sets_then_syncs_the_rtc() {
     .await
     .unwrap();
     assert_eq!(*clock.set.lock().unwrap(), [(1_700_000_000, 123_456)]);
-    assert_eq!(runner.calls(), ["/sbin/hwclock -w"]);
+    assert_eq!(runner.lines(), ["/sbin/hwclock -w"]);
 
     // Without a time: the system clock from the RTC, nothing set here.
     call(&h, "guest-set-time", json!({})).await.unwrap();
-    assert_eq!(runner.calls()[1], "/sbin/hwclock -s");
+    assert_eq!(runner.lines()[1], "/sbin/hwclock -s");
     assert_eq!(clock.set.lock().unwrap().len(), 1);
 
     // Out of 1970..2070 (local calendar): rejected before anything runs.
@@ -57,7 +57,7 @@ async fn set_time_checks_then_sets_then_syncs_the_rtc() {
             "Invalid time"
         );
     }
-    assert_eq!(runner.calls().len(), 2);
+    assert_eq!(runner.lines().len(), 2);
     assert_eq!(
         call_err(&h, "guest-set-time", json!({"time": "now"})).await,
         "Invalid parameter type for 'time', expected: integer"

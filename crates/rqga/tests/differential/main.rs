@@ -12,4 +12,5 @@ mod file;
 mod fs;
 mod network;
 mod system;
+mod unprivileged;
 mod wire;

@@ -63,10 +63,21 @@ impl AgentProcess {
     /// Starts `binary -m unix-listen -p DIR/qga.sock -t DIR EXTRA...` and
     /// connects to it.
     pub fn spawn(binary: &str, extra: &[&str]) -> AgentProcess {
+        AgentProcess::spawn_as(binary, extra, None, &[])
+    }
+
+    /// [`spawn`](Self::spawn), as `user` when given (its state directory
+    /// is then the user's) and with `envs` added to the environment.
+    pub fn spawn_as(
+        binary: &str,
+        extra: &[&str],
+        user: Option<RunAs>,
+        envs: &[(&str, &std::ffi::OsStr)],
+    ) -> AgentProcess {
         let dir = tempfile::tempdir().unwrap();
         let sock = dir.path().join("qga.sock");
-        let mut child = Command::new(binary)
-            .args(["-m", "unix-listen", "-p"])
+        let mut cmd = Command::new(binary);
+        cmd.args(["-m", "unix-listen", "-p"])
             .arg(&sock)
             .arg("-t")
             .arg(dir.path())
@@ -74,9 +85,15 @@ impl AgentProcess {
             .env("QGA_CONF", "/nonexistent/rqga-test.conf")
             .env_remove("LISTEN_PID")
             .env_remove("LISTEN_FDS")
+            .envs(envs.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(user) = user {
+            std::os::unix::fs::chown(dir.path(), Some(user.uid), Some(user.gid)).unwrap();
+            user.apply(&mut cmd);
+        }
+        let mut child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("start {binary}: {e}"));
         let stream = connect(&sock, &mut child);
@@ -214,6 +231,86 @@ impl AgentProcess {
             assert!(Instant::now() < deadline, "agent did not stop");
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+}
+
+/// An unprivileged account to run an agent as (the tests run as root).
+#[derive(Debug, Clone, Copy)]
+pub struct RunAs {
+    pub uid: u32,
+    pub gid: u32,
+}
+
+impl RunAs {
+    /// `nobody`, when the tests run as root; otherwise says why the test
+    /// is skipped and returns `None`.
+    pub fn nobody() -> Option<RunAs> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("skipped: not root, cannot switch to an unprivileged user");
+            return None;
+        }
+        // SAFETY: a NUL-terminated name; the entry is copied out at once
+        // (no other thread of this test looks users up meanwhile).
+        let pw = unsafe { libc::getpwnam(c"nobody".as_ptr()) };
+        if pw.is_null() {
+            eprintln!("skipped: no user 'nobody'");
+            return None;
+        }
+        // SAFETY: getpwnam returned a valid entry.
+        let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
+        (uid != 0).then_some(RunAs { uid, gid })
+    }
+
+    /// Makes `cmd`'s child drop to this user (groups, gid, then uid, so
+    /// that it keeps no capability).
+    fn apply(self, cmd: &mut Command) {
+        use std::os::unix::process::CommandExt;
+        let RunAs { uid, gid } = self;
+        // SAFETY: setgroups, setgid and setuid are async-signal-safe and
+        // only touch the child's own credentials.
+        unsafe {
+            cmd.pre_exec(move || {
+                let groups = [gid];
+                if libc::setgroups(1, groups.as_ptr()) != 0
+                    || libc::setgid(gid) != 0
+                    || libc::setuid(uid) != 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+}
+
+impl AgentProcess {
+    /// Whether the agent process runs without root's user id and without
+    /// any capability, read from `/proc`: checked before every request
+    /// that would change the machine if the kernel allowed it.
+    pub fn is_unprivileged(&self) -> bool {
+        let path = format!("/proc/{}/status", self.child.id());
+        let Ok(status) = std::fs::read_to_string(path) else {
+            return false;
+        };
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(str::split_whitespace)
+                .map(|w| w.map(str::to_owned).collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        let uids = field("Uid:");
+        let no_caps = |name| {
+            let v = field(name);
+            v.len() == 1 && v[0].bytes().all(|b| b == b'0')
+        };
+        uids.len() == 4
+            && uids.iter().all(|u| u != "0")
+            && no_caps("CapEff:")
+            && no_caps("CapPrm:")
+            && no_caps("CapAmb:")
     }
 }
 

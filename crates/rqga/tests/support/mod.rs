@@ -11,7 +11,7 @@ pub mod calls;
 pub mod cli;
 pub mod fakes;
 
-pub use agent::{AgentProcess, C_AGENT, CAgent, OURS};
+pub use agent::{AgentProcess, C_AGENT, CAgent, OURS, RunAs};
 pub use rqapi_runtime::qapi::serde_json::{self, Map, Value, json};
 
 /// `value` with every object's members in name order, for comparing

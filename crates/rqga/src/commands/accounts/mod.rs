@@ -14,13 +14,13 @@ use rqapi_runtime::qmp::QmpError;
 use crate::qapi::types;
 
 use super::Handlers;
-use super::ga_run::{CommandRunner, SystemRunner};
+use super::runner::{ProgramRunner, SystemRunner};
 pub use ssh::{PasswdEntry, PasswdLookup, SystemPasswd};
 
 /// What the account commands use to reach the system.
 #[derive(Debug, Clone)]
 pub struct AccountsState {
-    pub runner: Arc<dyn CommandRunner>,
+    pub runner: Arc<dyn ProgramRunner>,
     pub passwd: Arc<dyn PasswdLookup>,
 }
 

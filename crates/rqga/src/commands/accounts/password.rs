@@ -1,12 +1,10 @@
 //! guest-set-user-password: `chpasswd` fed `user:password\n`, with `-e`
 //! when the password is already crypted (qemu-ga's Linux code).
 
-use std::ffi::OsString;
-
 use rqapi_runtime::qmp::QmpError;
 
 use crate::commands::base64;
-use crate::commands::ga_run::CommandRunner;
+use crate::commands::runner::{ProgramRunner, ga_run_command};
 
 /// The string as C sees it: up to the first NUL.
 pub fn c_str(s: &str) -> &str {
@@ -15,7 +13,7 @@ pub fn c_str(s: &str) -> &str {
 
 /// Checks and runs `chpasswd` through `runner`.
 pub fn set_user_password(
-    runner: &dyn CommandRunner,
+    runner: &dyn ProgramRunner,
     username: &str,
     password: &str,
     crypted: bool,
@@ -37,11 +35,10 @@ pub fn set_user_password(
     input.push(b':');
     input.extend_from_slice(&raw);
     input.push(b'\n');
-    let mut argv = vec![OsString::from("chpasswd")];
-    if crypted {
-        argv.push("-e".into());
-    }
-    runner
-        .run(&argv, Some(&input), "set user password")
-        .map_err(QmpError::generic)
+    let argv: &[&str] = if crypted {
+        &["chpasswd", "-e"]
+    } else {
+        &["chpasswd"]
+    };
+    ga_run_command(runner, argv, Some(&input), "set user password").map_err(QmpError::generic)
 }

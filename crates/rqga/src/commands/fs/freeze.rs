@@ -30,7 +30,7 @@ use rqapi_runtime::qmp::QmpError;
 use super::mounts::{FsMount, parse_mountinfo, parse_mtab};
 use super::ops::{FsOps, OpError, SystemFsOps};
 use super::sysfs::SysRoots;
-use crate::commands::ga_run::{CommandRunner, SystemRunner};
+use crate::commands::runner::{ProgramRunner, SystemRunner, ga_run_command};
 use crate::log;
 use crate::sys::io_error_text;
 
@@ -90,7 +90,7 @@ pub struct FsState {
 #[derive(Debug)]
 pub(super) struct Inner {
     pub(super) ops: Arc<dyn FsOps>,
-    runner: Arc<dyn CommandRunner>,
+    runner: Arc<dyn ProgramRunner>,
     config: FsConfig,
     frozen: AtomicBool,
     /// Bumped by every freeze, so a watchdog only thaws its own freeze.
@@ -121,7 +121,7 @@ fn with_errno(msg: String, err: &std::io::Error) -> QmpError {
 impl FsState {
     /// State with the given system layer and program runner (fakes in
     /// tests).
-    pub fn new(config: FsConfig, ops: Arc<dyn FsOps>, runner: Arc<dyn CommandRunner>) -> Self {
+    pub fn new(config: FsConfig, ops: Arc<dyn FsOps>, runner: Arc<dyn ProgramRunner>) -> Self {
         let frozen = AtomicBool::new(config.initially_frozen);
         FsState {
             inner: Arc::new(Inner {
@@ -164,12 +164,24 @@ impl FsState {
         if std::fs::symlink_metadata(marker).is_err() {
             return None;
         }
-        log::warning(&format!(
-            "found {}: thawing filesystems left frozen by a previous instance",
-            marker.display()
-        ));
+        // Logging is off until the thaw: hold the messages till then.
+        log::log_or_hold(
+            log::Level::Warning,
+            &format!(
+                "found {}: thawing filesystems left frozen by a previous instance",
+                marker.display()
+            ),
+        );
         self.inner.frozen.store(true, Ordering::SeqCst);
-        Some(self.thaw().await)
+        let result = self.thaw().await;
+        if let Err(e) = &result
+            && !log::enabled()
+        {
+            // Still frozen: the caller's warning would be dropped.
+            let text = format!("thawing filesystems failed: {}", e.desc);
+            log::log_or_hold(log::Level::Warning, &text);
+        }
+        Some(result)
     }
 
     /// `ga_set_frozen`.
@@ -243,10 +255,12 @@ impl FsState {
             return Ok(());
         };
         log::syslog_info(&format!("executing fsfreeze hook with arg '{arg}'"));
-        let argv = vec![OsString::from(hook), OsString::from(arg)];
-        self.blocking(move |inner| inner.runner.run(&argv, None, "execute fsfreeze hook"))
-            .await?
-            .map_err(qerr)
+        let argv = [hook.into_os_string(), OsString::from(arg)];
+        self.blocking(move |inner| {
+            ga_run_command(&*inner.runner, &argv, None, "execute fsfreeze hook")
+        })
+        .await?
+        .map_err(qerr)
     }
 
     /// `guest-fsfreeze-freeze-list` (all local filesystems when

@@ -1,7 +1,6 @@
 //! Shutdown and suspend, through the same external programs (and the same
 //! fall-backs) as qemu-ga 10.2.
 
-pub mod runner;
 mod suspend;
 
 use std::ffi::CString;
@@ -11,15 +10,15 @@ use std::sync::Arc;
 use rqapi_runtime::qmp::QmpError;
 
 use super::Handlers;
+use super::runner::{ProgramRunner, SystemRunner, ga_run_command};
 use super::system::root::FsRoot;
-use runner::{ProcessRunner, SystemRunner, ga_run_command};
 use suspend::SuspendMode;
 
 /// What the power commands act on: the program runner, and the root under
 /// which `/sbin/*` and `/sys/power/state` are looked up.
 #[derive(Debug, Clone)]
 pub struct PowerState {
-    pub runner: Arc<dyn ProcessRunner>,
+    pub runner: Arc<dyn ProgramRunner>,
     pub root: FsRoot,
 }
 

@@ -8,7 +8,7 @@
 
 use std::io::{Read, Write};
 
-use super::runner::{ProcessRunner, run_process_child};
+use crate::commands::runner::{ProgramRunner, run_process_child};
 use crate::commands::system::root::FsRoot;
 
 const LINUX_SYS_STATE_FILE: &str = "/sys/power/state";
@@ -45,13 +45,13 @@ impl SuspendMode {
 
 type Step = Result<(), String>;
 
-fn systemd_supports(r: &dyn ProcessRunner, mode: SuspendMode) -> bool {
+fn systemd_supports(r: &dyn ProgramRunner, mode: SuspendMode) -> bool {
     // LSB status codes: 1..=3 mean the unit exists (3: not running).
     let status = run_process_child(r, &["systemctl", "status", mode.systemd_unit()]);
     matches!(status, Ok(1..=3))
 }
 
-fn systemd_suspend(r: &dyn ProcessRunner, mode: SuspendMode) -> Step {
+fn systemd_suspend(r: &dyn ProgramRunner, mode: SuspendMode) -> Step {
     let verb = mode.systemctl_verb();
     match run_process_child(r, &["systemctl", verb])? {
         0 => Ok(()),
@@ -65,14 +65,14 @@ fn systemd_suspend(r: &dyn ProcessRunner, mode: SuspendMode) -> Step {
 }
 
 /// pm-is-supported exits 0 when the mode is supported.
-fn pmutils_supports(r: &dyn ProcessRunner, mode: SuspendMode) -> bool {
+fn pmutils_supports(r: &dyn ProgramRunner, mode: SuspendMode) -> bool {
     matches!(
         run_process_child(r, &["pm-is-supported", mode.pm_is_supported_flag()]),
         Ok(0)
     )
 }
 
-fn pmutils_suspend(r: &dyn ProcessRunner, mode: SuspendMode) -> Step {
+fn pmutils_suspend(r: &dyn ProgramRunner, mode: SuspendMode) -> Step {
     let program = mode.pm_program();
     match run_process_child(r, &[program])? {
         0 => Ok(()),
@@ -118,7 +118,7 @@ fn sysfs_suspend(root: &FsRoot, mode: SuspendMode) -> Step {
 }
 
 /// qemu-ga's `guest_suspend`.
-pub fn guest_suspend(r: &dyn ProcessRunner, root: &FsRoot, mode: SuspendMode) -> Step {
+pub fn guest_suspend(r: &dyn ProgramRunner, root: &FsRoot, mode: SuspendMode) -> Step {
     let mut supported = false;
     if systemd_supports(r, mode) {
         supported = true;

@@ -3,7 +3,7 @@
 use std::fmt::Debug;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::commands::power::runner::{ProcessRunner, ga_run_command};
+use crate::commands::runner::{ProgramRunner, ga_run_command};
 use crate::sys::strerror;
 
 /// Sets the system clock.  The real one is [`SystemClock`]; tests record.
@@ -62,7 +62,7 @@ fn local_tm(sec: i64) -> Option<libc::tm> {
 /// then `hwclock -w`; without one, `hwclock -s`.
 pub fn set_time(
     clock: &dyn ClockSetter,
-    runner: &dyn ProcessRunner,
+    runner: &dyn ProgramRunner,
     time_ns: Option<i64>,
 ) -> Result<(), String> {
     if let Some(ns) = time_ns {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rqapi_runtime::qmp::QmpError;
 
 use super::Handlers;
-use super::power::runner::{ProcessRunner, SystemRunner};
+use super::runner::{ProgramRunner, SystemRunner};
 use crate::qapi::types;
 use crate::sys::{io_error_text, strerror};
 use clock::{ClockSetter, SystemClock};
@@ -24,7 +24,7 @@ use root::FsRoot;
 #[derive(Debug, Clone)]
 pub struct SystemState {
     pub clock: Arc<dyn ClockSetter>,
-    pub runner: Arc<dyn ProcessRunner>,
+    pub runner: Arc<dyn ProgramRunner>,
     pub root: FsRoot,
 }
 
