@@ -82,21 +82,23 @@ pub fn parse_env_file(text: &str) -> HashMap<String, String> {
 /// One build at a time: both VM tests ask for the agent.
 static BUILD_LOCK: Mutex<()> = Mutex::new(());
 
-/// The static rqga for the initramfs: `$RQAPI_VM_AGENT` when set, else
-/// built here (`cargo build --release` with `+crt-static` into
-/// `target/vm-rqga`, a no-op when up to date). It must not be dynamic:
-/// the initramfs has no libraries for it.
+/// The agent for the initramfs: `$RQAPI_VM_AGENT` when set (any agent,
+/// e.g. Debian's C qemu-ga to check the test itself: the initramfs builder
+/// copies a dynamic agent's libraries), else the static rqga built here
+/// (`cargo build --release` with `+crt-static` into `target/vm-rqga`, a
+/// no-op when up to date), which must come out static.
 pub fn static_agent(harness: &Harness) -> Outcome<PathBuf> {
-    let agent = match std::env::var_os("RQAPI_VM_AGENT") {
-        Some(path) => PathBuf::from(path),
-        None => build_static_agent(harness)?,
-    };
-    if !agent.is_file() {
-        return Err(VmTestError::Fail(format!(
-            "agent {} not found",
-            agent.display()
-        )));
+    if let Some(path) = std::env::var_os("RQAPI_VM_AGENT") {
+        let agent = PathBuf::from(path);
+        return match agent.is_file() {
+            true => Ok(agent),
+            false => Err(VmTestError::Fail(format!(
+                "agent {} not found",
+                agent.display()
+            ))),
+        };
     }
+    let agent = build_static_agent(harness)?;
     let ldd = Command::new("ldd").arg(&agent).output()?;
     let text =
         String::from_utf8_lossy(&ldd.stdout).into_owned() + &String::from_utf8_lossy(&ldd.stderr);
