@@ -55,6 +55,12 @@ def qemu_environ(env):
     return environ
 
 
+def qemu_extra_environ(env):
+    """What qemu_environ adds to the caller's environment."""
+    environ = qemu_environ(env)
+    return {key: environ[key] for key in ("LD_LIBRARY_PATH", "QEMU_MODULE_DIR")}
+
+
 def qmp_only_command(env, run_dir: Path):
     """QEMU with no guest at all (-machine none): a real QMP server in a
     fraction of a second, for testing a QMP client."""
@@ -65,8 +71,9 @@ def qmp_only_command(env, run_dir: Path):
                   "-accel", "tcg", "-qmp", f"unix:{run_dir / 'qmp.sock'},server=on,wait=off"]
 
 
-def start(env, run_dir: Path, initrd, disk=None, qmp_only=False, **options):
-    """Start QEMU in the background; returns the Popen (stdout/stderr in run_dir)."""
+def prepare(env, run_dir: Path, initrd, disk=None, qmp_only=False, **options):
+    """Make the run directory (and a fresh test disk unless one is given);
+    return the QEMU command line, also written to qemu-command.txt."""
     run_dir.mkdir(parents=True, exist_ok=True)
     for sock in ("qga.sock", "qmp.sock"):
         (run_dir / sock).unlink(missing_ok=True)
@@ -78,6 +85,12 @@ def start(env, run_dir: Path, initrd, disk=None, qmp_only=False, **options):
             make_disk(disk)
         cmd = qemu_command(env, run_dir, initrd, disk, **options)
     (run_dir / "qemu-command.txt").write_text(" ".join(cmd) + "\n")
+    return cmd
+
+
+def start(env, run_dir: Path, initrd, disk=None, qmp_only=False, **options):
+    """Start QEMU in the background; returns the Popen (stdout/stderr in run_dir)."""
+    cmd = prepare(env, run_dir, initrd, disk, qmp_only, **options)
     log = open(run_dir / "qemu.log", "wb")
     return subprocess.Popen(cmd, env=qemu_environ(env), stdin=subprocess.DEVNULL,
                             stdout=log, stderr=subprocess.STDOUT)
