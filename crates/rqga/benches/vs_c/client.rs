@@ -28,6 +28,14 @@ impl Client {
         }
     }
 
+    /// Room for a response of `len` bytes, so that reading it does not
+    /// grow (zero and copy) the buffer while the clock runs.
+    pub fn reserve(&mut self, len: usize) {
+        if self.buf.len() < len {
+            self.buf.resize(len, 0);
+        }
+    }
+
     pub fn send(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).expect("send");
     }

@@ -135,6 +135,7 @@ pub fn file_read(binary: &Binary, data: &[u8], dir: &Path) -> FileRun {
     let req = format!(
         r#"{{"execute":"guest-file-read","arguments":{{"handle":{handle},"count":{READ_CHUNK}}}}}"#
     );
+    client.reserve(READ_CHUNK / 3 * 4 + (1 << 16));
     let cpu0 = agent.cpu();
     let (mut wire, mut got, mut lines) = (Duration::ZERO, 0usize, Vec::new());
     loop {
