@@ -238,7 +238,7 @@ pub mod types {
     impl rt::VisitMembers for Base {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 id: v.member(members, "id")?,
@@ -263,6 +263,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Base {
@@ -344,7 +351,7 @@ pub mod types {
     impl rt::VisitMembers for Scalars {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 id: v.member(members, "id")?,
@@ -424,6 +431,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for Scalars {
         fn serialize<S: rt::serde::Serializer>(
@@ -451,7 +465,7 @@ pub mod types {
     impl rt::VisitMembers for CamelMembers {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 max_bytes: v.member(members, "maxBytes")?,
@@ -476,6 +490,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for CamelMembers {
@@ -506,7 +527,7 @@ pub mod types {
     impl rt::VisitMembers for Tree {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 value: v.member(members, "value")?,
@@ -534,6 +555,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for Tree {
         fn serialize<S: rt::serde::Serializer>(
@@ -556,7 +584,7 @@ pub mod types {
     impl rt::VisitMembers for Empty {
         fn visit_members(
             _v: &mut rt::Input,
-            _members: &rt::Members,
+            _members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {})
         }
@@ -576,6 +604,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Empty {
@@ -604,7 +639,7 @@ pub mod types {
     impl rt::VisitMembers for Nullable {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 maybe_any: v.optional(members, "maybe-any")?,
@@ -629,6 +664,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Nullable {
@@ -657,7 +699,7 @@ pub mod types {
     impl rt::VisitMembers for Flagged {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self { x: v.member(members, "x")? })
         }
@@ -678,6 +720,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Flagged {
@@ -763,7 +812,7 @@ pub mod types {
     impl rt::VisitMembers for Circle {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 radius: v.member(members, "radius")?,
@@ -786,6 +835,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Circle {
@@ -813,7 +869,7 @@ pub mod types {
     impl rt::VisitMembers for Square {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 side: v.member(members, "side")?,
@@ -838,6 +894,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Square {
@@ -865,7 +928,7 @@ pub mod types {
     impl rt::VisitMembers for Polygon {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 corners: v.member(members, "corners")?,
@@ -890,6 +953,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Polygon {
@@ -920,7 +990,7 @@ pub mod types {
     impl rt::VisitMembers for Shape {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let m0 = v.member(members, "name")?;
             let tag_ = v.member::<ShapeKind>(members, "kind")?;
@@ -1018,6 +1088,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for Shape {
         fn serialize<S: rt::serde::Serializer>(
@@ -1043,7 +1120,7 @@ pub mod types {
     impl rt::VisitMembers for NamedBaseUnion {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let tag_ = v.member::<ShapeKind>(members, "kind")?;
             let branch_ = match tag_ {
@@ -1119,6 +1196,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for NamedBaseUnion {
         fn serialize<S: rt::serde::Serializer>(
@@ -1143,7 +1227,7 @@ pub mod types {
     impl rt::VisitMembers for ShapeBase {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 kind: v.member(members, "kind")?,
@@ -1166,6 +1250,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for ShapeBase {
@@ -1320,7 +1411,7 @@ pub mod types {
     impl rt::VisitMembers for AddArguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 a: v.member(members, "a")?,
@@ -1347,6 +1438,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for AddArguments {
@@ -1375,7 +1473,7 @@ pub mod types {
     impl rt::VisitMembers for EchoArguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 value: v.member(members, "value")?,
@@ -1398,6 +1496,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for EchoArguments {
@@ -1429,7 +1534,7 @@ pub mod types {
     impl rt::VisitMembers for ShapeDrawnEvent {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 name: v.member(members, "name")?,
@@ -1456,6 +1561,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for ShapeDrawnEvent {
@@ -1683,7 +1795,8 @@ pub mod commands {
         fn never(&self) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
     }
     /// Runs `command` with `arguments` (already checked to be an
-    /// object by the request layer) as QEMU's `qmp_dispatch()` does:
+    /// object by the request layer; given up, so that strings move
+    /// into the handler's arguments) as QEMU's `qmp_dispatch()` does:
     /// look-up, policy, enabled and out-of-band checks, argument
     /// visiting with QEMU's error texts, the handler, the return value.
     /// `Ok(None)` for commands that send no success response.
@@ -1691,13 +1804,13 @@ pub mod commands {
         handler: &H,
         state: &rt::dispatch::DispatchState,
         command: &str,
-        arguments: &rt::Members,
+        arguments: rt::Members,
         oob: bool,
     ) -> Result<Option<rt::Value>, rt::QmpError> {
         let info = rt::dispatch::find_command(COMMANDS, command)?;
         state.check(info, oob)?;
         let mut v = state.input(true);
-        let _ = (&mut v, handler, arguments);
+        let _ = (&mut v, handler, &arguments);
         let ret = match command {
             "ping" => {
                 let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
@@ -1735,7 +1848,14 @@ pub mod commands {
                     &mut v,
                     arguments,
                 )?;
-                rt::to_value(&handler.store(args).await?, state.policy)?
+                {
+                    let mut ret_ = handler.store(args).await?;
+                    let moved_ = [
+                        ("label", ret_.label.as_mut().map(::std::mem::take)),
+                        ("text", Some(::std::mem::take(&mut ret_.text))),
+                    ];
+                    rt::to_value_moving(&ret_, moved_, state.policy)?
+                }
             }
             "old-command" => {
                 let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
@@ -1751,7 +1871,7 @@ pub mod commands {
                     rt::Value::Object(::std::default::Default::default())
                 }
             }
-            "raw" => handler.raw(arguments).await?,
+            "raw" => handler.raw(&arguments).await?,
             "shutdown" => {
                 let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
                 {

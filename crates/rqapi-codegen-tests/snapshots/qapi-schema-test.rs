@@ -78,7 +78,7 @@ pub mod types {
     impl rt::VisitMembers for TestStruct {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 integer: v.member(members, "integer")?,
@@ -106,6 +106,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for TestStruct {
         fn serialize<S: rt::serde::Serializer>(
@@ -132,7 +139,7 @@ pub mod types {
     impl rt::VisitMembers for NestedEnumsOne {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 enum1: v.member(members, "enum1")?,
@@ -161,6 +168,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for NestedEnumsOne {
@@ -225,7 +239,7 @@ pub mod types {
     impl rt::VisitMembers for Empty1 {
         fn visit_members(
             _v: &mut rt::Input,
-            _members: &rt::Members,
+            _members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {})
         }
@@ -245,6 +259,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Empty1 {
@@ -267,7 +288,7 @@ pub mod types {
     impl rt::VisitMembers for Empty2 {
         fn visit_members(
             _v: &mut rt::Input,
-            _members: &rt::Members,
+            _members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {})
         }
@@ -287,6 +308,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Empty2 {
@@ -311,7 +339,7 @@ pub mod types {
     impl rt::VisitMembers for Union {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let tag_ = v.member::<EnumOne>(members, "type")?;
             let branch_ = match tag_ {
@@ -380,6 +408,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for Union {
@@ -456,7 +491,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefOne {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 integer: v.member(members, "integer")?,
@@ -483,6 +518,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefOne {
@@ -563,7 +605,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefZero {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 integer: v.member(members, "integer")?,
@@ -586,6 +628,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefZero {
@@ -611,7 +660,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefTwoDictDict {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 userdef: v.member(members, "userdef")?,
@@ -636,6 +685,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefTwoDictDict {
@@ -662,7 +718,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefTwoDict {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 string1: v.member(members, "string1")?,
@@ -690,6 +746,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for UserDefTwoDict {
         fn serialize<S: rt::serde::Serializer>(
@@ -714,7 +777,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefTwo {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 string0: v.member(members, "string0")?,
@@ -740,6 +803,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for UserDefTwo {
         fn serialize<S: rt::serde::Serializer>(
@@ -763,7 +833,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefThree {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 string0: v.member(members, "string0")?,
@@ -786,6 +856,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefThree {
@@ -812,7 +889,7 @@ pub mod types {
     impl rt::VisitMembers for ForceArrays {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 unused1: v.member(members, "unused1")?,
@@ -840,6 +917,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for ForceArrays {
         fn serialize<S: rt::serde::Serializer>(
@@ -864,7 +948,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefA {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 boolean: v.member(members, "boolean")?,
@@ -890,6 +974,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for UserDefA {
         fn serialize<S: rt::serde::Serializer>(
@@ -914,7 +1005,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefB {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 intb: v.member(members, "intb")?,
@@ -939,6 +1030,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefB {
@@ -965,7 +1063,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefFlatUnion {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let m0 = v.member(members, "integer")?;
             let m1 = v.member(members, "string")?;
@@ -1061,6 +1159,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for UserDefFlatUnion {
         fn serialize<S: rt::serde::Serializer>(
@@ -1086,7 +1191,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefUnionBase {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 integer: v.member(members, "integer")?,
@@ -1114,6 +1219,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for UserDefUnionBase {
         fn serialize<S: rt::serde::Serializer>(
@@ -1139,7 +1251,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefFlatUnion2 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let m0 = v.optional(members, "integer")?;
             let m1 = v.member(members, "string")?;
@@ -1219,6 +1331,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for UserDefFlatUnion2 {
         fn serialize<S: rt::serde::Serializer>(
@@ -1242,7 +1361,7 @@ pub mod types {
     impl rt::VisitMembers for WrapAlternate {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 alt: v.member(members, "alt")?,
@@ -1265,6 +1384,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for WrapAlternate {
@@ -1333,7 +1459,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefC {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 string1: v.member(members, "string1")?,
@@ -1358,6 +1484,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefC {
@@ -1483,7 +1616,7 @@ pub mod types {
     impl rt::VisitMembers for TestUnionTypeA1 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 integer: v.member(members, "integer")?,
@@ -1509,6 +1642,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for TestUnionTypeA1 {
         fn serialize<S: rt::serde::Serializer>(
@@ -1533,7 +1673,7 @@ pub mod types {
     impl rt::VisitMembers for TestUnionTypeA2 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 integer: v.member(members, "integer")?,
@@ -1559,6 +1699,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for TestUnionTypeA2 {
         fn serialize<S: rt::serde::Serializer>(
@@ -1582,7 +1729,7 @@ pub mod types {
     impl rt::VisitMembers for TestUnionTypeA {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let tag_ = v.member::<TestUnionEnumA>(members, "type-a")?;
             let branch_ = match tag_ {
@@ -1654,6 +1801,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for TestUnionTypeA {
         fn serialize<S: rt::serde::Serializer>(
@@ -1678,7 +1832,7 @@ pub mod types {
     impl rt::VisitMembers for TestUnionTypeB {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 integer: v.member(members, "integer")?,
@@ -1704,6 +1858,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for TestUnionTypeB {
         fn serialize<S: rt::serde::Serializer>(
@@ -1727,7 +1888,7 @@ pub mod types {
     impl rt::VisitMembers for TestUnionInUnion {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let tag_ = v.member::<TestUnionEnum>(members, "type")?;
             let branch_ = match tag_ {
@@ -1798,6 +1959,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for TestUnionInUnion {
@@ -2058,7 +2226,7 @@ pub mod types {
     impl rt::VisitMembers for ArrayStruct {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 integer: v.member(members, "integer")?,
@@ -2109,6 +2277,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for ArrayStruct {
@@ -2186,7 +2361,7 @@ pub mod types {
     impl rt::VisitMembers for SecondArrayRef {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self { s: v.member(members, "s")? })
         }
@@ -2207,6 +2382,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for SecondArrayRef {
@@ -2231,7 +2413,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefCmd1Arguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 ud1a: v.member(members, "ud1a")?,
@@ -2254,6 +2436,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for UserDefCmd1Arguments {
@@ -2279,7 +2468,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefCmd2Arguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 ud1a: v.member(members, "ud1a")?,
@@ -2305,6 +2494,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for UserDefCmd2Arguments {
         fn serialize<S: rt::serde::Serializer>(
@@ -2329,7 +2525,7 @@ pub mod types {
     impl rt::VisitMembers for GuestGetTimeArguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 a: v.member(members, "a")?,
@@ -2355,6 +2551,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for GuestGetTimeArguments {
         fn serialize<S: rt::serde::Serializer>(
@@ -2378,7 +2581,7 @@ pub mod types {
     impl rt::VisitMembers for GuestSyncArguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 arg: v.member(members, "arg")?,
@@ -2401,6 +2604,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for GuestSyncArguments {
@@ -2429,7 +2639,7 @@ pub mod types {
     impl rt::VisitMembers for UserDefOptions {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 i64: v.optional(members, "i64")?,
@@ -2461,6 +2671,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for UserDefOptions {
         fn serialize<S: rt::serde::Serializer>(
@@ -2486,7 +2703,7 @@ pub mod types {
     impl rt::VisitMembers for EventStructOne {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 struct1: v.member(members, "struct1")?,
@@ -2514,6 +2731,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for EventStructOne {
         fn serialize<S: rt::serde::Serializer>(
@@ -2539,7 +2763,7 @@ pub mod types {
     impl rt::VisitMembers for EventCEvent {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 a: v.optional(members, "a")?,
@@ -2567,6 +2791,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for EventCEvent {
         fn serialize<S: rt::serde::Serializer>(
@@ -2593,7 +2824,7 @@ pub mod types {
     impl rt::VisitMembers for EventDEvent {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 a: v.member(members, "a")?,
@@ -2622,6 +2853,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for EventDEvent {
@@ -2693,7 +2931,7 @@ pub mod types {
     impl rt::VisitMembers for OrgQemuXBase {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 org_qemu_x_member1: v.member(members, "__org.qemu_x-member1")?,
@@ -2716,6 +2954,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for OrgQemuXBase {
@@ -2742,7 +2987,7 @@ pub mod types {
     impl rt::VisitMembers for OrgQemuXStruct {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 org_qemu_x_member1: v.member(members, "__org.qemu_x-member1")?,
@@ -2769,6 +3014,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for OrgQemuXStruct {
@@ -2829,7 +3081,7 @@ pub mod types {
     impl rt::VisitMembers for OrgQemuXStruct2 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 array: v.member(members, "array")?,
@@ -2852,6 +3104,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for OrgQemuXStruct2 {
@@ -2876,7 +3135,7 @@ pub mod types {
     impl rt::VisitMembers for OrgQemuXUnion {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let tag_ = v.member::<OrgQemuXEnum>(members, "__org.qemu_x-member1")?;
             let branch_ = match tag_ {
@@ -2938,6 +3197,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for OrgQemuXUnion {
@@ -3001,7 +3267,7 @@ pub mod types {
     impl rt::VisitMembers for OrgQemuXCommandArguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 a: v.member(members, "a")?,
@@ -3030,6 +3296,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for OrgQemuXCommandArguments {
@@ -3060,7 +3333,7 @@ pub mod types {
     impl rt::VisitMembers for TestIfStruct {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 foo: v.member(members, "foo")?,
@@ -3091,6 +3364,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     #[cfg(all())]
@@ -3178,7 +3458,7 @@ pub mod types {
     impl rt::VisitMembers for TestIfUnion {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let tag_ = v.member::<TestIfEnum>(members, "type")?;
             let branch_ = match tag_ {
@@ -3258,6 +3538,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     #[cfg(all(all(), all()))]
     impl rt::serde::Serialize for TestIfUnion {
@@ -3285,7 +3572,7 @@ pub mod types {
     impl rt::VisitMembers for TestIfUnionCmdArguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 union_cmd_arg: v.member(members, "union-cmd-arg")?,
@@ -3310,6 +3597,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     #[cfg(all(all(), all()))]
@@ -3382,7 +3676,7 @@ pub mod types {
     impl rt::VisitMembers for TestIfAlternateCmdArguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 alt_cmd_arg: v.member(members, "alt-cmd-arg")?,
@@ -3407,6 +3701,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     #[cfg(all(all(), all()))]
@@ -3433,7 +3734,7 @@ pub mod types {
     impl rt::VisitMembers for FeatureStruct0 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 foo: v.member(members, "foo")?,
@@ -3456,6 +3757,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct0 {
@@ -3483,7 +3791,7 @@ pub mod types {
     impl rt::VisitMembers for FeatureStruct1 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 foo: v.member_marked(members, "foo", rt::Features::DEPRECATED)?,
@@ -3508,6 +3816,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct1 {
@@ -3534,7 +3849,7 @@ pub mod types {
     impl rt::VisitMembers for FeatureStruct2 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 foo: v.member_marked(members, "foo", rt::Features::UNSTABLE)?,
@@ -3559,6 +3874,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct2 {
@@ -3586,7 +3908,7 @@ pub mod types {
     impl rt::VisitMembers for FeatureStruct3 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 foo: v.member(members, "foo")?,
@@ -3609,6 +3931,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct3 {
@@ -3640,7 +3969,7 @@ pub mod types {
     impl rt::VisitMembers for FeatureStruct4 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 namespace_test: v.member(members, "namespace-test")?,
@@ -3663,6 +3992,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for FeatureStruct4 {
@@ -3688,7 +4024,7 @@ pub mod types {
     impl rt::VisitMembers for CondFeatureStruct1 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 foo: v.member(members, "foo")?,
@@ -3711,6 +4047,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for CondFeatureStruct1 {
@@ -3738,7 +4081,7 @@ pub mod types {
     impl rt::VisitMembers for CondFeatureStruct2 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 foo: v.member(members, "foo")?,
@@ -3761,6 +4104,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for CondFeatureStruct2 {
@@ -3786,7 +4136,7 @@ pub mod types {
     impl rt::VisitMembers for CondFeatureStruct3 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 foo: v.member(members, "foo")?,
@@ -3809,6 +4159,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for CondFeatureStruct3 {
@@ -3834,7 +4191,7 @@ pub mod types {
     impl rt::VisitMembers for CondFeatureStruct4 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 foo: v.member(members, "foo")?,
@@ -3857,6 +4214,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for CondFeatureStruct4 {
@@ -3944,7 +4308,7 @@ pub mod types {
     impl rt::VisitMembers for FeatureUnion1 {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             let tag_ = v.member::<FeatureEnum1>(members, "tag")?;
             let branch_ = match tag_ {
@@ -4015,6 +4379,13 @@ pub mod types {
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
         }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
+        }
     }
     impl rt::serde::Serialize for FeatureUnion1 {
         fn serialize<S: rt::serde::Serializer>(
@@ -4081,7 +4452,7 @@ pub mod types {
     impl rt::VisitMembers for TestFeatures0Arguments {
         fn visit_members(
             v: &mut rt::Input,
-            members: &rt::Members,
+            members: &mut rt::Members,
         ) -> rt::VisitResult<Self> {
             Ok(Self {
                 fs0: v.optional(members, "fs0")?,
@@ -4120,6 +4491,13 @@ pub mod types {
             value: &rt::Value,
         ) -> rt::VisitResult<Self> {
             rt::visit_struct(v, name, value)
+        }
+        fn visit_owned(
+            v: &mut rt::Input,
+            name: rt::Name,
+            value: rt::Value,
+        ) -> rt::VisitResult<Self> {
+            rt::visit_struct_owned(v, name, value)
         }
     }
     impl rt::serde::Serialize for TestFeatures0Arguments {
@@ -4497,7 +4875,8 @@ pub mod commands {
         ) -> impl Future<Output = Result<(), rt::QmpError>> + Send;
     }
     /// Runs `command` with `arguments` (already checked to be an
-    /// object by the request layer) as QEMU's `qmp_dispatch()` does:
+    /// object by the request layer; given up, so that strings move
+    /// into the handler's arguments) as QEMU's `qmp_dispatch()` does:
     /// look-up, policy, enabled and out-of-band checks, argument
     /// visiting with QEMU's error texts, the handler, the return value.
     /// `Ok(None)` for commands that send no success response.
@@ -4505,13 +4884,13 @@ pub mod commands {
         handler: &H,
         state: &rt::dispatch::DispatchState,
         command: &str,
-        arguments: &rt::Members,
+        arguments: rt::Members,
         oob: bool,
     ) -> Result<Option<rt::Value>, rt::QmpError> {
         let info = rt::dispatch::find_command(COMMANDS, command)?;
         state.check(info, oob)?;
         let mut v = state.input(true);
-        let _ = (&mut v, handler, arguments);
+        let _ = (&mut v, handler, &arguments);
         let ret = match command {
             "user-def-cmd0" => {
                 let _args: super::types::Empty2 = rt::dispatch::visit_arguments(
@@ -4542,10 +4921,13 @@ pub mod commands {
                     &mut v,
                     arguments,
                 )?;
-                rt::to_value(
-                    &handler.user_def_cmd2(args.ud1a, args.ud1b).await?,
-                    state.policy,
-                )?
+                {
+                    let mut ret_ = handler.user_def_cmd2(args.ud1a, args.ud1b).await?;
+                    let moved_ = [
+                        ("string0", Some(::std::mem::take(&mut ret_.string0))),
+                    ];
+                    rt::to_value_moving(&ret_, moved_, state.policy)?
+                }
             }
             "cmd-success-response" => {
                 let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
@@ -4653,11 +5035,23 @@ pub mod commands {
                     &mut v,
                     arguments,
                 )?;
-                rt::to_value(&handler.test_if_cmd(args).await?, state.policy)?
+                {
+                    let mut ret_ = handler.test_if_cmd(args).await?;
+                    let moved_ = [
+                        ("string0", Some(::std::mem::take(&mut ret_.string0))),
+                    ];
+                    rt::to_value_moving(&ret_, moved_, state.policy)?
+                }
             }
             "test-cmd-return-def-three" => {
                 let _args: () = rt::dispatch::visit_arguments(&mut v, arguments)?;
-                rt::to_value(&handler.test_cmd_return_def_three().await?, state.policy)?
+                {
+                    let mut ret_ = handler.test_cmd_return_def_three().await?;
+                    let moved_ = [
+                        ("string0", Some(::std::mem::take(&mut ret_.string0))),
+                    ];
+                    rt::to_value_moving(&ret_, moved_, state.policy)?
+                }
             }
             "test-features0" => {
                 let args: super::types::TestFeatures0Arguments = rt::dispatch::visit_arguments(

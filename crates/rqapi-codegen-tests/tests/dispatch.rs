@@ -61,7 +61,7 @@ fn run_with(
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    rt.block_on(commands::dispatch(&Handler, state, command, &args, oob))
+    rt.block_on(commands::dispatch(&Handler, state, command, args, oob))
 }
 
 fn run(command: &str, args: Json) -> Result<Option<Json>, QmpError> {

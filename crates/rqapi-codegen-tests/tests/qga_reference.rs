@@ -24,7 +24,7 @@ impl CommandVisitor for RoundTrip<'_> {
         self.found = true;
         let mut input = Input::new(true);
         input.start_struct_map(self.arguments);
-        let args = C::Arguments::visit_members(&mut input, self.arguments)
+        let args = C::Arguments::visit_members(&mut input, &mut self.arguments.clone())
             .and_then(|a| input.end_struct(self.arguments).map(|()| a));
         match args {
             Ok(args) => {
@@ -141,7 +141,7 @@ impl CommandVisitor for Reject<'_> {
         if C::NAME == self.name {
             let mut input = Input::new(true);
             input.start_struct_map(self.arguments);
-            let result = C::Arguments::visit_members(&mut input, self.arguments)
+            let result = C::Arguments::visit_members(&mut input, &mut self.arguments.clone())
                 .and_then(|_| input.end_struct(self.arguments));
             self.desc = result.err().map(|e| e.desc);
         }

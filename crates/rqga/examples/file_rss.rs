@@ -12,6 +12,7 @@
 
 use std::io::Write;
 
+use rqapi_runtime::json::Chunks;
 use rqapi_runtime::qapi::dispatch::DispatchState;
 use rqapi_runtime::qapi::serde_json::{self, Map, Value, json};
 use rqga::commands::Handlers;
@@ -108,14 +109,18 @@ async fn run(op: &str, path: &str) {
             let mut args = Map::new();
             args.insert("handle".into(), json!(fd));
             args.insert("count".into(), json!(SIZE));
-            let ret = dispatch(&h, &state, "guest-file-read", &args, false)
+            let ret = dispatch(&h, &state, "guest-file-read", args, false)
                 .await
                 .expect("read")
                 .expect("a value");
             if path == "wire" {
-                let mut line = serde_json::to_vec(&json!({ "return": ret })).expect("json");
-                line.push(b'\n');
-                assert!(line.len() > SIZE);
+                // As the server writes it: the response given up, the
+                // base64 text moved into the output, not copied.
+                let mut chunks = Chunks::new();
+                chunks.write_value(json!({ "return": ret }));
+                chunks.extend(b"\n");
+                let pieces = chunks.into_pieces();
+                assert!(pieces.iter().map(Vec::len).sum::<usize>() > SIZE);
             }
         }
         ("write", "handler") => {
@@ -144,7 +149,10 @@ async fn run(op: &str, path: &str) {
             }
             reset_peak();
             report("request");
-            let Some(Value::Object(args)) = req.get("arguments") else {
+            let Value::Object(mut req) = req else {
+                panic!("not an object")
+            };
+            let Some(Value::Object(args)) = req.remove("arguments") else {
                 panic!("no arguments")
             };
             let ret = dispatch(&h, &state, "guest-file-write", args, false)
@@ -152,8 +160,9 @@ async fn run(op: &str, path: &str) {
                 .expect("write")
                 .expect("a value");
             if path == "wire" {
-                let line = serde_json::to_vec(&json!({ "return": ret })).expect("json");
-                assert!(!line.is_empty());
+                let mut chunks = Chunks::new();
+                chunks.write_value(json!({ "return": ret }));
+                assert!(!chunks.into_pieces().is_empty());
             }
         }
         _ => {

@@ -36,6 +36,15 @@ pub fn tokens(cx: &Cx, kind: Boiler, name: &Ident, item_cfg: &TokenStream) -> To
             quote!(serializer.serialize_str(rt::QapiEnum::as_wire(self))),
         ),
     };
+    // Objects move their members out of a value given up.
+    let visit_owned = match kind {
+        Boiler::Object => quote! {
+            fn visit_owned(v: &mut rt::Input, name: rt::Name, value: rt::Value) -> rt::VisitResult<Self> {
+                rt::visit_struct_owned(v, name, value)
+            }
+        },
+        Boiler::Enum => TokenStream::new(),
+    };
     let display = match kind {
         Boiler::Object => TokenStream::new(),
         Boiler::Enum => quote! {
@@ -54,6 +63,7 @@ pub fn tokens(cx: &Cx, kind: Boiler, name: &Ident, item_cfg: &TokenStream) -> To
             fn visit(v: &mut rt::Input, name: rt::Name, value: &rt::Value) -> rt::VisitResult<Self> {
                 #visit
             }
+            #visit_owned
         }
         #display
         #serde

@@ -5,7 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{Cx, Scope, attrs, cfg, features, id, marked};
-use crate::model::{CommandDef, TypeRef};
+use rqapi_schema::schema::Builtin;
+
+use crate::model::{CommandDef, Field, TypeDef, TypeRef};
 
 fn ret_type(cx: &Cx, c: &CommandDef) -> TokenStream {
     c.ret
@@ -114,7 +116,52 @@ fn params(cx: &Cx, c: &CommandDef) -> (Vec<TokenStream>, Vec<TokenStream>) {
     }
 }
 
-pub fn server(cx: &Cx, commands: &[CommandDef]) -> TokenStream {
+/// The plain string fields of a struct return type (no `cfg`, no special
+/// features), with whether each is optional: the dispatcher moves them into
+/// the JSON value instead of letting serde copy them.
+fn movable_strings<'t>(types: &'t [TypeDef], ret: &TypeRef) -> Vec<&'t Field> {
+    let TypeRef::Named(name) = ret else {
+        return Vec::new();
+    };
+    let Some(TypeDef::Struct(s)) = types
+        .iter()
+        .find(|t| matches!(t, TypeDef::Struct(s) if &s.ident == name))
+    else {
+        return Vec::new();
+    };
+    s.fields
+        .iter()
+        .filter(|f| {
+            f.ty == TypeRef::Builtin(Builtin::Str) && f.meta.cfg.is_none() && !marked(&f.meta)
+        })
+        .collect()
+}
+
+/// The `return` value from the handler's result: serialised with the
+/// output policy, large strings moved rather than copied.
+fn return_value(cx: &Cx, types: &[TypeDef], ret: &TypeRef, call: TokenStream) -> TokenStream {
+    let fields = movable_strings(types, ret);
+    if fields.is_empty() {
+        return quote!(rt::to_value(&#call, state.policy)?);
+    }
+    let some = cx.some();
+    let moved = fields.iter().map(|f| {
+        let wire = &f.wire;
+        let name = id(&f.ident);
+        if f.optional {
+            quote!((#wire, ret_.#name.as_mut().map(::std::mem::take)))
+        } else {
+            quote!((#wire, #some(::std::mem::take(&mut ret_.#name))))
+        }
+    });
+    quote! {{
+        let mut ret_ = #call;
+        let moved_ = [#(#moved),*];
+        rt::to_value_moving(&ret_, moved_, state.policy)?
+    }}
+}
+
+pub fn server(cx: &Cx, commands: &[CommandDef], types: &[TypeDef]) -> TokenStream {
     let (option, some, none) = (cx.option(), cx.some(), cx.none());
     let (result, ok) = (cx.result(), cx.ok());
     let (future, send, sync) = (cx.future(), cx.send(), cx.sync());
@@ -140,13 +187,13 @@ pub fn server(cx: &Cx, commands: &[CommandDef]) -> TokenStream {
         let wire = &c.wire;
         let method = id(&c.method);
         if !c.flags.generated {
-            return quote!(#cfg #wire => handler.#method(arguments).await?,);
+            return quote!(#cfg #wire => handler.#method(&arguments).await?,);
         }
         let (_, pass) = params(cx, c);
         let args = args_type(cx, c);
         let call = quote!(handler.#method(#(#pass),*).await?);
-        let ret = if c.ret.is_some() {
-            quote!(rt::to_value(&#call, state.policy)?)
+        let ret = if let Some(ret) = &c.ret {
+            return_value(cx, types, ret, call)
         } else {
             quote!({ #call; rt::Value::Object(::std::default::Default::default()) })
         };
@@ -170,7 +217,8 @@ pub fn server(cx: &Cx, commands: &[CommandDef]) -> TokenStream {
         }
 
         /// Runs `command` with `arguments` (already checked to be an
-        /// object by the request layer) as QEMU's `qmp_dispatch()` does:
+        /// object by the request layer; given up, so that strings move
+        /// into the handler's arguments) as QEMU's `qmp_dispatch()` does:
         /// look-up, policy, enabled and out-of-band checks, argument
         /// visiting with QEMU's error texts, the handler, the return value.
         /// `Ok(None)` for commands that send no success response.
@@ -178,14 +226,14 @@ pub fn server(cx: &Cx, commands: &[CommandDef]) -> TokenStream {
             handler: &H,
             state: &rt::dispatch::DispatchState,
             command: &str,
-            arguments: &rt::Members,
+            arguments: rt::Members,
             oob: bool,
         ) -> #result<#option<rt::Value>, rt::QmpError> {
             let info = rt::dispatch::find_command(COMMANDS, command)?;
             state.check(info, oob)?;
             let mut v = state.input(true);
             // Used by no arm when every command is compiled out.
-            let _ = (&mut v, handler, arguments);
+            let _ = (&mut v, handler, &arguments);
             let ret = match command {
                 #(#arms)*
                 _ => rt::dispatch::unknown_command(command)?,

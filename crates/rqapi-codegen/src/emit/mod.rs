@@ -62,7 +62,7 @@ impl Emitter<'_> {
             Job::Types(_) => TokenStream::new(),
             Job::Table => commands::table(commands),
             Job::Markers => commands::markers(cx, commands),
-            Job::Server => commands::server(cx, commands),
+            Job::Server => commands::server(cx, commands, &self.model.types),
             Job::Events => events::events(cx, &self.model.events),
             Job::Introspect => introspect::module(self.schema, &self.options.conditions)?,
         })

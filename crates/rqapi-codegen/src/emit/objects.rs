@@ -115,7 +115,7 @@ fn object_impls(
     quote! {
         #item_cfg
         impl rt::VisitMembers for #name {
-            fn visit_members(#v: &mut rt::Input, #members: &rt::Members) -> rt::VisitResult<Self> {
+            fn visit_members(#v: &mut rt::Input, #members: &mut rt::Members) -> rt::VisitResult<Self> {
                 #read
             }
         }

@@ -167,7 +167,7 @@ pub fn struct_impls(cx: &Cx, s: &StructDef) -> Option<String> {
     w.line(4, &format!("impl rt::VisitMembers for {name} {{"))?;
     w.line(8, "fn visit_members(")?;
     w.line(12, &format!("{v}: &mut rt::Input,"))?;
-    w.line(12, &format!("{members}: &rt::Members,"))?;
+    w.line(12, &format!("{members}: &mut rt::Members,"))?;
     w.line(8, ") -> rt::VisitResult<Self> {")?;
     let reads: Vec<String> = s
         .fields

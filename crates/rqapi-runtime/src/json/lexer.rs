@@ -43,6 +43,12 @@ pub(crate) enum LexEvent<'a> {
 pub(crate) trait TokenSink {
     type Output;
     fn event(&mut self, event: LexEvent<'_>) -> Option<Self::Output>;
+
+    /// A string token that spanned input chunks, handed over with its
+    /// buffer so that a large string need not be copied.
+    fn owned_string(&mut self, raw: Vec<u8>) -> Option<Self::Output> {
+        self.event(LexEvent::Token(Token::String(&raw)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,9 +285,15 @@ impl Lexer {
                         i += 1;
                     }
                     self.state = State::Start;
-                    let out = sink.event(LexEvent::Token(kind.token(self.text(input, seg, i))));
-                    self.clear_pending();
-                    out
+                    if matches!(kind, Kind::String) && !self.pending.is_empty() {
+                        self.pending.extend_from_slice(&input[seg..i]);
+                        let raw = std::mem::take(&mut self.pending);
+                        sink.owned_string(raw)
+                    } else {
+                        let out = sink.event(LexEvent::Token(kind.token(self.text(input, seg, i))));
+                        self.clear_pending();
+                        out
+                    }
                 }
                 Step::Error => {
                     i += 1;

@@ -48,6 +48,9 @@ enum Frame {
 /// Incremental recursive-descent parser for one message.
 #[derive(Debug, Default)]
 struct Parser {
+    /// The buffer of the string token being pushed, when the lexer handed
+    /// it over ([`TokenSink::owned_string`]).
+    owned: Option<Vec<u8>>,
     stack: Vec<Frame>,
     result: Option<Value>,
     error: Option<JsonError>,
@@ -104,11 +107,14 @@ impl Parser {
                 self.stack.push(Frame::Array(Vec::new(), ArrayState::Start));
                 return Ok(());
             }
-            Token::String(raw) => {
-                let mut s = String::with_capacity(raw.len() - 2);
-                text::decode_string(raw, &mut s)?;
-                Value::String(s)
-            }
+            Token::String(raw) => match self.owned.take() {
+                Some(raw) => Value::String(text::decode_owned_string(raw)?),
+                None => {
+                    let mut s = String::with_capacity(raw.len() - 2);
+                    text::decode_string(raw, &mut s)?;
+                    Value::String(s)
+                }
+            },
             // Number tokens are ASCII by construction of the lexer.
             Token::Integer(raw) => number::integer(std::str::from_utf8(raw).unwrap_or("0")),
             Token::Float(raw) => number::float(std::str::from_utf8(raw).unwrap_or("0")),
@@ -203,6 +209,17 @@ impl Streamer {
     }
 
     fn token(&mut self, token: Token<'_>) -> Option<Result<Value, JsonError>> {
+        self.accept(token, None)
+    }
+
+    /// `token`, or a string token whose text is `owned` (then `token` is
+    /// an empty placeholder and only its kind counts).
+    fn accept(
+        &mut self,
+        token: Token<'_>,
+        owned: Option<Vec<u8>>,
+    ) -> Option<Result<Value, JsonError>> {
+        let len = owned.as_ref().map_or_else(|| token.len(), Vec::len);
         match token {
             Token::LCurly => self.braces += 1,
             Token::RCurly => self.braces -= 1,
@@ -210,7 +227,7 @@ impl Streamer {
             Token::RSquare => self.brackets -= 1,
             _ => {}
         }
-        if self.token_bytes + token.len() + 1 > MAX_TOKEN_SIZE {
+        if self.token_bytes + len + 1 > MAX_TOKEN_SIZE {
             return self.fail(JsonError::TokenSizeLimit);
         }
         if self.token_count + 1 > MAX_TOKEN_COUNT {
@@ -219,9 +236,11 @@ impl Streamer {
         if self.braces + self.brackets > MAX_NESTING {
             return self.fail(JsonError::NestingLimit);
         }
-        self.token_bytes += token.len();
+        self.token_bytes += len;
         self.token_count += 1;
+        self.parser.owned = owned;
         self.parser.push(token);
+        self.parser.owned = None;
         let open = self.braces > 0 || self.brackets > 0;
         if open && self.braces >= 0 && self.brackets >= 0 {
             return None;
@@ -244,5 +263,9 @@ impl TokenSink for Streamer {
             LexEvent::Stray(raw) => self.fail(JsonError::Stray(text::lossy(raw))),
             LexEvent::TokenTooBig => self.fail(JsonError::TokenSizeLimit),
         }
+    }
+
+    fn owned_string(&mut self, raw: Vec<u8>) -> Option<Self::Output> {
+        self.accept(Token::String(b"\"\""), Some(raw))
     }
 }

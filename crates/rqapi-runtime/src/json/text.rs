@@ -89,6 +89,29 @@ fn hex4(raw: &[u8], at: usize) -> Option<u32> {
     u32::from_str_radix(text, 16).ok()
 }
 
+/// Decodes a complete string token (with its quotes), reusing its buffer
+/// when it has no escapes: a large string is not held twice.
+pub(crate) fn decode_owned_string(mut raw: Vec<u8>) -> Result<String, JsonError> {
+    let body_end = raw.len() - 1;
+    if super::scan::until_backslash(&raw[1..body_end]) == body_end - 1 {
+        raw.truncate(body_end);
+        raw.remove(0);
+        match String::from_utf8(raw) {
+            Ok(s) if s.is_ascii() || s.chars().all(|c| is_valid_codepoint(u32::from(c))) => {
+                return Ok(s);
+            }
+            Ok(s) => raw = s.into_bytes(),
+            Err(e) => raw = e.into_bytes(),
+        }
+        // Not valid as it stands: decode it the usual way for QEMU's error.
+        raw.insert(0, b'"');
+        raw.push(b'"');
+    }
+    let mut out = String::with_capacity(raw.len() - 2);
+    decode_string(&raw, &mut out)?;
+    Ok(out)
+}
+
 /// Decodes a complete string token (with its quotes) into `out`.
 pub(crate) fn decode_string(raw: &[u8], out: &mut String) -> Result<(), JsonError> {
     let body_end = raw.len() - 1;

@@ -142,14 +142,16 @@ pub fn unknown_command(name: &str) -> Result<Value, QmpError> {
 }
 
 /// Reads a command's arguments object as an argument struct: QEMU's
-/// marshaller visits it as an unnamed struct, strictly.
+/// marshaller visits it as an unnamed struct, strictly. The arguments are
+/// given up, so their strings move into the struct (a `guest-file-write`
+/// buffer is not copied).
 pub fn visit_arguments<T: super::VisitMembers>(
     v: &mut Input,
-    arguments: &Map<String, Value>,
+    mut arguments: Map<String, Value>,
 ) -> Result<T, QmpError> {
-    v.start_struct_map(arguments);
-    let this = T::visit_members(v, arguments)?;
-    v.end_struct(arguments)?;
+    v.start_struct_map(&arguments);
+    let this = T::visit_members(v, &mut arguments)?;
+    v.end_struct(&arguments)?;
     Ok(this)
 }
 

@@ -139,6 +139,22 @@ impl Input {
         Ok(members)
     }
 
+    /// [`start_struct`](Self::start_struct) for a value given up.
+    pub fn start_struct_owned(
+        &mut self,
+        name: Option<&'static str>,
+        value: Value,
+    ) -> VisitResult<Map<String, Value>> {
+        let Value::Object(members) = value else {
+            return Err(self.invalid_type(name, "object"));
+        };
+        self.stack.push(Frame {
+            name,
+            container: Container::Dict(Vec::new()),
+        });
+        Ok(members)
+    }
+
     /// Enters an object already known to be one (command arguments).
     pub fn start_struct_map(&mut self, _members: &Map<String, Value>) {
         self.stack.push(Frame {
@@ -175,12 +191,9 @@ impl Input {
         Ok(())
     }
 
-    fn consume<'v>(
-        &mut self,
-        members: &'v Map<String, Value>,
-        name: &'static str,
-    ) -> Option<&'v Value> {
-        let value = members.get(name)?;
+    /// Takes a member's value out, leaving `null` under its key.
+    fn consume(&mut self, members: &mut Map<String, Value>, name: &'static str) -> Option<Value> {
+        let value = std::mem::take(members.get_mut(name)?);
         if let Some(Frame {
             container: Container::Dict(consumed),
             ..
@@ -202,11 +215,11 @@ impl Input {
     /// A mandatory member without special features (`visit_type_T`).
     pub fn member<T: Visit>(
         &mut self,
-        members: &Map<String, Value>,
+        members: &mut Map<String, Value>,
         name: &'static str,
     ) -> VisitResult<T> {
         match self.consume(members, name) {
-            Some(value) => T::visit(self, Some(name), value),
+            Some(value) => T::visit_owned(self, Some(name), value),
             None => Err(self.missing(Some(name))),
         }
     }
@@ -215,7 +228,7 @@ impl Input {
     /// policy check, then as [`member`](Self::member).
     pub fn member_marked<T: Visit>(
         &mut self,
-        members: &Map<String, Value>,
+        members: &mut Map<String, Value>,
         name: &'static str,
         features: Features,
     ) -> VisitResult<T> {
@@ -226,7 +239,7 @@ impl Input {
     /// An optional member (`visit_optional`, then as [`member`](Self::member)).
     pub fn optional<T: Visit>(
         &mut self,
-        members: &Map<String, Value>,
+        members: &mut Map<String, Value>,
         name: &'static str,
     ) -> VisitResult<Option<T>> {
         if !members.contains_key(name) {
@@ -238,7 +251,7 @@ impl Input {
     /// An optional member marked `deprecated` or `unstable`.
     pub fn optional_marked<T: Visit>(
         &mut self,
-        members: &Map<String, Value>,
+        members: &mut Map<String, Value>,
         name: &'static str,
         features: Features,
     ) -> VisitResult<Option<T>> {
@@ -272,6 +285,34 @@ impl Input {
                 *index += 1;
             }
             out.push(T::visit(self, None, element)?);
+        }
+        self.stack.pop();
+        Ok(out)
+    }
+
+    /// [`list`](Self::list) for a value given up: elements are moved.
+    pub fn list_owned<T: Visit>(
+        &mut self,
+        name: Option<&'static str>,
+        value: Value,
+    ) -> VisitResult<Vec<T>> {
+        let Value::Array(elements) = value else {
+            return Err(self.invalid_type(name, "array"));
+        };
+        self.stack.push(Frame {
+            name,
+            container: Container::List(-1),
+        });
+        let mut out = Vec::with_capacity(elements.len());
+        for element in elements {
+            if let Some(Frame {
+                container: Container::List(index),
+                ..
+            }) = self.stack.last_mut()
+            {
+                *index += 1;
+            }
+            out.push(T::visit_owned(self, None, element)?);
         }
         self.stack.pop();
         Ok(out)

@@ -52,11 +52,19 @@ pub trait Visit: Sized {
     /// Reads `value`, named `name` in its container (`None` at the top and
     /// for list elements).
     fn visit(v: &mut Input, name: Option<&'static str>, value: &Value) -> VisitResult<Self>;
+
+    /// As [`visit`](Self::visit), from a value given up: strings (and
+    /// objects, lists and `any` values holding them) are moved, not copied.
+    fn visit_owned(v: &mut Input, name: Option<&'static str>, value: Value) -> VisitResult<Self> {
+        Self::visit(v, name, &value)
+    }
 }
 
-/// An object type's members, read from an object already entered.
+/// An object type's members, read from an object already entered. Each
+/// member read is taken out of `members` (its key stays, for the check of
+/// unexpected members).
 pub trait VisitMembers: Sized {
-    fn visit_members(v: &mut Input, members: &Map<String, Value>) -> VisitResult<Self>;
+    fn visit_members(v: &mut Input, members: &mut Map<String, Value>) -> VisitResult<Self>;
 }
 
 /// An object type's members, written into a map being serialised.
@@ -84,9 +92,21 @@ pub fn visit_struct<T: VisitMembers>(
     name: Option<&'static str>,
     value: &Value,
 ) -> VisitResult<T> {
-    let members = v.start_struct(name, value)?;
-    let this = T::visit_members(v, members)?;
-    v.end_struct(members)?;
+    let mut members = v.start_struct(name, value)?.clone();
+    let this = T::visit_members(v, &mut members)?;
+    v.end_struct(&members)?;
+    Ok(this)
+}
+
+/// [`visit_struct`] for a value given up: its members are moved.
+pub fn visit_struct_owned<T: VisitMembers>(
+    v: &mut Input,
+    name: Option<&'static str>,
+    value: Value,
+) -> VisitResult<T> {
+    let mut members = v.start_struct_owned(name, value)?;
+    let this = T::visit_members(v, &mut members)?;
+    v.end_struct(&members)?;
     Ok(this)
 }
 
@@ -117,13 +137,22 @@ pub fn from_value<T: Visit>(value: &Value, strict: bool, policy: CompatPolicy) -
     T::visit(&mut Input::new(strict).with_policy(policy), None, value)
 }
 
+/// [`from_value`] for a value given up: strings are moved into the result.
+pub fn from_value_owned<T: Visit>(
+    value: Value,
+    strict: bool,
+    policy: CompatPolicy,
+) -> VisitResult<T> {
+    T::visit_owned(&mut Input::new(strict).with_policy(policy), None, value)
+}
+
 /// The body of generated `Deserialize` impls: buffer the JSON, then visit.
 pub fn deserialize<'de, T: Visit, D: serde::Deserializer<'de>>(
     deserializer: D,
     strict: bool,
 ) -> Result<T, D::Error> {
     let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-    from_value(&value, strict, CompatPolicy::default())
+    from_value_owned(value, strict, CompatPolicy::default())
         .map_err(|e| <D::Error as serde::de::Error>::custom(e.desc))
 }
 
@@ -133,10 +162,30 @@ pub fn to_value<T: serde::Serialize>(value: &T, policy: CompatPolicy) -> Result<
         .map_err(|e| QmpError::generic(e.to_string()))
 }
 
+/// [`to_value`] for a command's result whose string members were taken
+/// out (`moved`: wire name and string) before serialising: each is put
+/// back under its name, so a large string is never held twice. A member
+/// the output policy hid stays out.
+pub fn to_value_moving<T: serde::Serialize, const N: usize>(
+    value: &T,
+    moved: [(&str, Option<String>); N],
+    policy: CompatPolicy,
+) -> Result<Value, QmpError> {
+    let mut out = to_value(value, policy)?;
+    if let Value::Object(map) = &mut out {
+        for (key, text) in moved {
+            if let (Some(text), Some(Value::String(slot))) = (text, map.get_mut(key)) {
+                *slot = text;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Commands without arguments visit an empty argument struct (which still
 /// rejects unexpected members).
 impl VisitMembers for () {
-    fn visit_members(_: &mut Input, _: &Map<String, Value>) -> VisitResult<Self> {
+    fn visit_members(_: &mut Input, _: &mut Map<String, Value>) -> VisitResult<Self> {
         Ok(())
     }
 }

@@ -81,12 +81,23 @@ impl Visit for String {
             _ => Err(v.invalid_type(name, "string")),
         }
     }
+
+    fn visit_owned(v: &mut Input, name: Option<&'static str>, value: Value) -> VisitResult<Self> {
+        match value {
+            Value::String(s) => Ok(s),
+            _ => Err(v.invalid_type(name, "string")),
+        }
+    }
 }
 
 /// QAPI's `any`: every JSON value.
 impl Visit for Value {
     fn visit(_: &mut Input, _: Option<&'static str>, value: &Value) -> VisitResult<Self> {
         Ok(value.clone())
+    }
+
+    fn visit_owned(_: &mut Input, _: Option<&'static str>, value: Value) -> VisitResult<Self> {
+        Ok(value)
     }
 }
 
@@ -119,11 +130,19 @@ impl<T: Visit> Visit for Vec<T> {
     fn visit(v: &mut Input, name: Option<&'static str>, value: &Value) -> VisitResult<Self> {
         v.list(name, value)
     }
+
+    fn visit_owned(v: &mut Input, name: Option<&'static str>, value: Value) -> VisitResult<Self> {
+        v.list_owned(name, value)
+    }
 }
 
 /// Recursive types are boxed.
 impl<T: Visit> Visit for Box<T> {
     fn visit(v: &mut Input, name: Option<&'static str>, value: &Value) -> VisitResult<Self> {
         T::visit(v, name, value).map(Box::new)
+    }
+
+    fn visit_owned(v: &mut Input, name: Option<&'static str>, value: Value) -> VisitResult<Self> {
+        T::visit_owned(v, name, value).map(Box::new)
     }
 }

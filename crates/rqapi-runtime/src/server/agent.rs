@@ -1,6 +1,7 @@
 //! The guest-agent flavour (qga/main.c behaviour): one client at a time,
 //! requests run one after another, no greeting and no events.
 
+use std::borrow::Cow;
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -12,7 +13,7 @@ use super::context::{ClientShared, Context};
 use super::execute::Commands;
 use super::input::MessageInput;
 use super::output::Output;
-use crate::json::write_value;
+use crate::json::Chunks;
 use crate::qapi::dispatch::DispatchState;
 use crate::qmp::{Flavor, parse_request};
 use crate::transport::{Connection, Incoming};
@@ -100,7 +101,6 @@ impl GuestAgentServer {
         let (reader, writer) = connection.into_split();
         let (output, writer_task) = Output::spawn(writer);
         let mut input = MessageInput::new(reader, client.clone());
-        let mut line = Vec::with_capacity(256);
         loop {
             let step = async {
                 output.wait_below(self.config.output_high_water).await;
@@ -126,13 +126,15 @@ impl GuestAgentServer {
             let Some(response) = response else {
                 continue;
             };
-            line.clear();
+            // The response is given up to the writer: large strings are
+            // queued as they are, not copied into a line.
+            let mut chunks = Chunks::new();
             if ctx.response_delimited() {
-                line.push(SENTINEL_BYTE);
+                chunks.extend(&[SENTINEL_BYTE]);
             }
-            write_value(&response, &mut line);
-            line.push(b'\n');
-            output.push(&line);
+            chunks.write_value(response);
+            chunks.extend(b"\n");
+            output.push_pieces(chunks.into_pieces().into_iter().map(Cow::Owned));
         }
         output.close();
         let _ = writer_task.await;

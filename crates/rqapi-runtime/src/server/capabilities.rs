@@ -72,7 +72,7 @@ struct Arguments {
 }
 
 impl VisitMembers for Arguments {
-    fn visit_members(v: &mut Input, members: &Map<String, Value>) -> VisitResult<Self> {
+    fn visit_members(v: &mut Input, members: &mut Map<String, Value>) -> VisitResult<Self> {
         Ok(Arguments {
             enable: v.optional(members, "enable")?,
         })
@@ -86,7 +86,7 @@ pub(crate) fn negotiate(
     negotiated: bool,
     oob_offered: bool,
 ) -> Result<bool, QmpError> {
-    let Arguments { enable } = visit_arguments(input, arguments)?;
+    let Arguments { enable } = visit_arguments(input, arguments.clone())?;
     if negotiated {
         return Err(QmpError::new(
             ErrorClass::CommandNotFound,

@@ -63,8 +63,9 @@ impl Commands {
 
     /// Looks up, checks and runs a dispatcher command; `None` when nothing
     /// is to be sent (success of a command without `success_response`).
-    pub(crate) async fn run(&self, ctx: &Context, request: Request) -> Option<Value> {
-        let id = request.id.clone();
+    pub(crate) async fn run(&self, ctx: &Context, mut request: Request) -> Option<Value> {
+        // Taken, not cloned: an id can be large, and handlers do not see it.
+        let id = request.id.take();
         let result = match self.table.find(&request.command) {
             None => Err(QmpError::command_not_found(&request.command)),
             Some(info) => match self.check(info, request.oob) {

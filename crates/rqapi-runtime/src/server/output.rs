@@ -1,4 +1,5 @@
-//! A client's output: an unbounded byte queue drained by a writer task.
+//! A client's output: an unbounded queue of byte pieces drained by a
+//! writer task (large pieces, such as a moved base64 string, stay whole).
 //!
 //! Producers (responses, events) never wait, so one slow client cannot
 //! hold up the others or the event source. The connection's reader waits
@@ -6,6 +7,8 @@
 //! high-water mark before reading more requests: a client that does not
 //! read its responses stops being served, without spinning.
 
+use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use tokio::io::AsyncWriteExt;
@@ -14,10 +17,25 @@ use tokio::sync::{Notify, watch};
 use super::context::lock;
 use crate::transport::BoxedWriter;
 
+/// Pieces below this size are appended to the last piece (one write for
+/// many small responses); larger ones are queued as they are.
+const COALESCE: usize = 64 * 1024;
+
 #[derive(Debug, Default)]
 struct Queue {
-    bytes: Vec<u8>,
+    pieces: VecDeque<Vec<u8>>,
     closed: bool,
+}
+
+impl Queue {
+    fn add(&mut self, piece: Cow<'_, [u8]>) {
+        match self.pieces.back_mut() {
+            Some(last) if piece.len() < COALESCE && last.len() < COALESCE => {
+                last.extend_from_slice(&piece);
+            }
+            _ => self.pieces.push_back(piece.into_owned()),
+        }
+    }
 }
 
 /// See the module documentation.
@@ -43,14 +61,23 @@ impl Output {
 
     /// Queues bytes; ignored once the output is closed.
     pub(crate) fn push(&self, bytes: &[u8]) {
+        self.push_pieces([Cow::Borrowed(bytes)]);
+    }
+
+    /// Queues pieces to be sent in order; large ones are moved, not copied.
+    pub(crate) fn push_pieces<'a>(&self, pieces: impl IntoIterator<Item = Cow<'a, [u8]>>) {
+        let mut added = 0;
         {
             let mut queue = lock(&self.queue);
             if queue.closed {
                 return;
             }
-            queue.bytes.extend_from_slice(bytes);
+            for piece in pieces {
+                added += piece.len();
+                queue.add(piece);
+            }
         }
-        self.pending.send_modify(|p| *p += bytes.len());
+        self.pending.send_modify(|p| *p += added);
         self.wake_writer.notify_one();
     }
 
@@ -68,22 +95,21 @@ impl Output {
     }
 
     async fn run_writer(self: Arc<Self>, mut writer: BoxedWriter) {
-        let mut chunk = Vec::new();
         loop {
-            let idle = {
+            let piece = {
                 let mut queue = lock(&self.queue);
-                if queue.bytes.is_empty() && queue.closed {
-                    break;
+                match queue.pieces.pop_front() {
+                    Some(piece) => piece,
+                    None if queue.closed => break,
+                    None => Vec::new(),
                 }
-                std::mem::swap(&mut chunk, &mut queue.bytes);
-                chunk.is_empty()
             };
-            if idle {
+            if piece.is_empty() {
                 self.wake_writer.notified().await;
                 continue;
             }
             let result = async {
-                writer.write_all(&chunk).await?;
+                writer.write_all(&piece).await?;
                 writer.flush().await
             }
             .await;
@@ -91,13 +117,14 @@ impl Output {
                 tracing::debug!(%error, "client output failed; discarding further output");
                 let mut queue = lock(&self.queue);
                 queue.closed = true;
-                queue.bytes = Vec::new();
+                queue.pieces = VecDeque::new();
                 drop(queue);
                 self.pending.send_replace(0);
                 return;
             }
-            let written = chunk.len();
-            chunk.clear();
+            let written = piece.len();
+            // Freed before waiting for more: a large piece is not kept.
+            drop(piece);
             self.pending.send_modify(|p| *p -= written);
         }
         let _ = writer.shutdown().await;

@@ -47,7 +47,7 @@ impl Dispatch for AgentDispatch {
                 &*self.handlers,
                 &state,
                 name,
-                &request.arguments,
+                request.arguments,
                 request.oob,
             )
             .await;

@@ -280,9 +280,8 @@ fn watchdog_thaws_when_the_host_never_does() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let none = Map::new();
         assert_eq!(
-            call_async(&s.h, "guest-fsfreeze-freeze", &none)
+            call_async(&s.h, "guest-fsfreeze-freeze", Map::new())
                 .await
                 .unwrap(),
             3
@@ -295,7 +294,7 @@ fn watchdog_thaws_when_the_host_never_does() {
         assert!(!s.marker.exists());
         // The host's late thaw finds nothing frozen.
         assert_eq!(
-            call_async(&s.h, "guest-fsfreeze-thaw", &none)
+            call_async(&s.h, "guest-fsfreeze-thaw", Map::new())
                 .await
                 .unwrap(),
             0
@@ -303,14 +302,14 @@ fn watchdog_thaws_when_the_host_never_does() {
 
         // A thaw in time disarms it; a new freeze is not thawed by the
         // old timer.
-        call_async(&s.h, "guest-fsfreeze-freeze", &none)
+        call_async(&s.h, "guest-fsfreeze-freeze", Map::new())
             .await
             .unwrap();
-        call_async(&s.h, "guest-fsfreeze-thaw", &none)
+        call_async(&s.h, "guest-fsfreeze-thaw", Map::new())
             .await
             .unwrap();
         tokio::time::sleep(Duration::from_millis(60)).await;
-        call_async(&s.h, "guest-fsfreeze-freeze", &none)
+        call_async(&s.h, "guest-fsfreeze-freeze", Map::new())
             .await
             .unwrap();
         tokio::time::sleep(Duration::from_millis(60)).await;

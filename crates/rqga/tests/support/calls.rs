@@ -21,7 +21,7 @@ fn object(args: Value) -> Map<String, Value> {
 pub async fn call_map(
     h: &Handlers,
     name: &str,
-    args: &Map<String, Value>,
+    args: Map<String, Value>,
 ) -> Result<Value, QmpError> {
     rqga::qapi::commands::dispatch(h, &DispatchState::default(), name, args, false)
         .await
@@ -30,7 +30,7 @@ pub async fn call_map(
 
 /// [`call_map`] with the arguments as a JSON value.
 pub async fn call(h: &Handlers, name: &str, args: Value) -> Result<Value, QmpError> {
-    call_map(h, name, &object(args)).await
+    call_map(h, name, object(args)).await
 }
 
 /// The error text of a call that must fail.
