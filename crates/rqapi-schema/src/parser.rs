@@ -21,6 +21,7 @@ use files::{abspath, dirname, join, read_source};
 use lexer::Lexer;
 
 pub use files::MAX_SCHEMA_BYTES;
+pub(crate) use files::current_dir;
 pub use values::MAX_NESTING;
 
 /// Deepest chain of `include`s followed; each level is a nested parse.
@@ -91,11 +92,12 @@ pub fn parse_schema(fname: &str) -> Result<ParsedSchema> {
 pub fn parse_schema_with(fname: &str, options: &ParseOptions) -> Result<ParsedSchema> {
     let mut state = SchemaState {
         options: *options,
+        cwd: current_dir(),
         ..SchemaState::default()
     };
     let text = read_source(fname, &mut state.bytes_read)
         .map_err(|e| Error::bare(format!("can't read schema file '{fname}': {}", e.0)))?;
-    state.included.insert(abspath(fname));
+    state.included.insert(abspath(&state.cwd, fname));
     state.parse_file(fname, &text, None, 0)?;
     Ok(state.out)
 }
@@ -106,6 +108,8 @@ struct SchemaState {
     /// Absolute names of every file parsed so far.
     included: HashSet<String>,
     options: ParseOptions,
+    /// The working directory, for absolute file names.
+    cwd: String,
     /// Schema text read so far, bounded by [`MAX_SCHEMA_BYTES`].
     bytes_read: usize,
     out: ParsedSchema,
@@ -194,10 +198,10 @@ impl SchemaState {
             doc: None,
         });
 
-        let incl_abs = abspath(&incl_fname);
+        let incl_abs = abspath(&self.cwd, &incl_fname);
         let mut inf = Some(&info);
         while let Some(i) = inf {
-            if abspath(&i.fname) == incl_abs {
+            if abspath(&self.cwd, &i.fname) == incl_abs {
                 return Err(Error::sem(&info, format!("inclusion loop for {include}")));
             }
             inf = i.parent.as_deref();

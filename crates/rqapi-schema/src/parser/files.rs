@@ -2,7 +2,6 @@
 //! (`os.path.dirname`, `os.path.join`, `os.path.abspath` on POSIX).
 
 use std::io::Read;
-use std::path::Path;
 
 /// Why a file could not be read, worded for QEMU's messages.
 #[derive(Debug)]
@@ -25,7 +24,12 @@ pub(crate) fn read_source(fname: &str, total: &mut usize) -> Result<String, Read
     let budget = MAX_SCHEMA_BYTES.saturating_sub(*total);
     let mut bytes = Vec::new();
     std::fs::File::open(fname)
-        .and_then(|file| file.take(budget as u64 + 1).read_to_end(&mut bytes))
+        .and_then(|file| {
+            // Sized from the file's length, so a file takes two reads.
+            let len = file.metadata().map_or(0, |m| m.len() as usize);
+            bytes.reserve_exact(len.min(budget) + 1);
+            file.take(budget as u64 + 1).read_to_end(&mut bytes)
+        })
         .map_err(|err| ReadError(strerror(&err)))?;
     if bytes.len() > budget {
         return Err(ReadError(format!(
@@ -81,15 +85,22 @@ pub(crate) fn join(dir: &str, name: &str) -> String {
     }
 }
 
-/// `os.path.abspath`: joined to the working directory and normalised
+/// The working directory, read once per schema: Python's `abspath` asks
+/// the kernel on every call, which costs hundreds of `getcwd` calls.
+pub(crate) fn current_dir() -> String {
+    std::env::current_dir()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "/".to_owned())
+}
+
+/// `os.path.abspath`: joined to the working directory `cwd` and normalised
 /// lexically (no symlink resolution), which is how QEMU identifies files.
-pub(crate) fn abspath(path: &str) -> String {
+pub(crate) fn abspath(cwd: &str, path: &str) -> String {
     let joined;
     let path = if path.starts_with('/') {
         path
     } else {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| Path::new("/").to_path_buf());
-        joined = join(&cwd.to_string_lossy(), path);
+        joined = join(cwd, path);
         &joined
     };
     normpath(path)
@@ -145,7 +156,8 @@ mod tests {
         assert_eq!(normpath("/../x"), "/x");
         assert_eq!(normpath("//a//b/"), "//a/b");
         assert_eq!(normpath("///a"), "/a");
-        assert_eq!(abspath("/x/y/../z"), "/x/z");
+        assert_eq!(abspath("/cwd", "/x/y/../z"), "/x/z");
+        assert_eq!(abspath("/cwd", "a/../b"), "/cwd/b");
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub(super) enum Placed {
 pub(super) struct Builder {
     pub fname: String,
     schema_dir: String,
+    /// The working directory, read once (see `parser::current_dir`).
+    cwd: String,
     exprs: Vec<ParsedExpr>,
     pub entities: Vec<Entity>,
     pub by_name: HashMap<String, EntityId>,
@@ -77,6 +79,7 @@ impl Builder {
         let mut builder = Builder {
             fname: fname.to_owned(),
             schema_dir: dirname(fname).to_owned(),
+            cwd: crate::parser::current_dir(),
             exprs: parsed.exprs,
             entities: Vec::new(),
             by_name: HashMap::default(),
@@ -95,7 +98,7 @@ impl Builder {
     }
 
     fn make_module(&mut self, fname: &str) -> ModuleId {
-        let name = module_name(fname, &self.schema_dir);
+        let name = module_name(fname, &self.schema_dir, &self.cwd);
         if let Some(id) = self.module_ids.get(&name) {
             return *id;
         }
@@ -116,7 +119,7 @@ impl Builder {
         if let Some(&id) = self.file_modules.get(fname) {
             return id;
         }
-        let id = self.module_id(&module_name(fname, &self.schema_dir));
+        let id = self.module_id(&module_name(fname, &self.schema_dir, &self.cwd));
         self.file_modules.insert(fname.to_owned(), id);
         id
     }

@@ -2,13 +2,13 @@
 //! computed lexically like Python's `os.path.relpath` (no symlinks resolved).
 
 /// The module name of file `fname` for a schema whose main file lives in
-/// `schema_dir` (possibly empty, meaning the current directory).
-pub fn module_name(fname: &str, schema_dir: &str) -> String {
+/// `schema_dir` (possibly empty, meaning the current directory `cwd`).
+pub fn module_name(fname: &str, schema_dir: &str, cwd: &str) -> String {
     // QEMU treats every `./` name as a system module, kept verbatim.
     if fname.starts_with("./") {
         return fname.to_owned();
     }
-    relpath(fname, schema_dir)
+    relpath(fname, schema_dir, cwd)
 }
 
 /// Python's `os.path.dirname`.
@@ -23,12 +23,10 @@ pub fn dirname(path: &str) -> &str {
     }
 }
 
-fn absolute_components(path: &str) -> Vec<String> {
+fn absolute_components(path: &str, cwd: &str) -> Vec<String> {
     let mut full = String::new();
     if !path.starts_with('/') {
-        if let Ok(cwd) = std::env::current_dir() {
-            full.push_str(&cwd.to_string_lossy());
-        }
+        full.push_str(cwd);
         full.push('/');
     }
     full.push_str(path);
@@ -45,10 +43,10 @@ fn absolute_components(path: &str) -> Vec<String> {
     parts
 }
 
-/// Python's `os.path.relpath(path, start)`.
-pub fn relpath(path: &str, start: &str) -> String {
-    let path = absolute_components(path);
-    let start = absolute_components(start);
+/// Python's `os.path.relpath(path, start)`, relative names taken from `cwd`.
+pub fn relpath(path: &str, start: &str, cwd: &str) -> String {
+    let path = absolute_components(path, cwd);
+    let start = absolute_components(start, cwd);
     let common = path.iter().zip(&start).take_while(|(a, b)| a == b).count();
     let mut rel: Vec<&str> = vec![".."; start.len() - common];
     rel.extend(path[common..].iter().map(String::as_str));
@@ -65,14 +63,14 @@ mod tests {
 
     #[test]
     fn relpath_like_python() {
-        assert_eq!(relpath("/a/b/c.json", "/a/b"), "c.json");
-        assert_eq!(relpath("/a/b/include/../x.json", "/a/b"), "x.json");
-        assert_eq!(relpath("/a/x.json", "/a/b"), "../x.json");
-        assert_eq!(relpath("x.json", ""), "x.json");
+        assert_eq!(relpath("/a/b/c.json", "/a/b", "/cwd"), "c.json");
+        assert_eq!(relpath("/a/b/include/../x.json", "/a/b", "/cwd"), "x.json");
+        assert_eq!(relpath("/a/x.json", "/a/b", "/cwd"), "../x.json");
+        assert_eq!(relpath("x.json", "", "/cwd"), "x.json");
         assert_eq!(dirname("a/b.json"), "a");
         assert_eq!(dirname("b.json"), "");
         assert_eq!(dirname("/b.json"), "/");
-        assert_eq!(module_name("./builtin", "/x"), "./builtin");
-        assert_eq!(module_name("/x/y.json", "/x"), "y.json");
+        assert_eq!(module_name("./builtin", "/x", "/cwd"), "./builtin");
+        assert_eq!(module_name("/x/y.json", "/x", "/cwd"), "y.json");
     }
 }
