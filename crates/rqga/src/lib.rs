@@ -23,6 +23,7 @@ pub mod server;
 pub mod signals;
 pub mod state;
 pub mod sys;
+pub mod syslog;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -225,12 +225,7 @@ pub fn syslog_info(msg: &str) {
     if !enabled() {
         return;
     }
-    let text = format!("info: {msg}");
-    let Ok(text) = std::ffi::CString::new(text) else {
-        return;
-    };
-    // SAFETY: a constant format string with one NUL-terminated argument.
-    unsafe { libc::syslog(libc::LOG_INFO, c"%s".as_ptr(), text.as_ptr()) };
+    crate::syslog::system_log(libc::LOG_INFO, &format!("info: {msg}"));
 }
 
 /// `g_critical`.

@@ -114,13 +114,29 @@ impl AsyncRead for UnixReader {
             let socket = this.half.as_ref();
             let unfilled = buf.initialize_unfilled();
             let fds = &mut this.fds;
-            match socket.try_io(Interest::READABLE, || recv_with_fds(socket, unfilled, fds)) {
-                Ok(n) => {
+            let wanted = unfilled.len();
+            let mut drained = None;
+            let result = socket.try_io(Interest::READABLE, || {
+                let had_fds = fds.len();
+                let n = recv_with_fds(socket, unfilled, fds)?;
+                // A short read that brought no descriptors emptied the
+                // queue (the kernel only stops early after a message with
+                // descriptors): report it as "would block" so tokio clears
+                // the readiness it saw before this read, sparing the next
+                // read a certain EAGAIN (as tokio's own streams do).
+                if n > 0 && n < wanted && fds.len() == had_fds {
+                    drained = Some(n);
+                    return Err(io::ErrorKind::WouldBlock.into());
+                }
+                Ok(n)
+            });
+            match (result, drained) {
+                (_, Some(n)) | (Ok(n), None) => {
                     buf.advance(n);
                     return Poll::Ready(Ok(()));
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                Err(e) => return Poll::Ready(Err(e)),
+                (Err(e), None) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                (Err(e), None) => return Poll::Ready(Err(e)),
             }
         }
     }
