@@ -246,6 +246,10 @@ impl Doc {
 
     pub(crate) fn append_line(&mut self, line: &str) {
         let last = self.last_mut();
+        if last.text.capacity() == 0 {
+            // Most sections span a few lines: skip the smallest regrowths.
+            last.text.reserve(128);
+        }
         last.text.push_str(line);
         last.text.push('\n');
     }

@@ -172,7 +172,8 @@ impl<'s> Lexer<'s> {
             .iter()
             .position(|&b| !(b' '..=b'~').contains(&b) || b == b'\\' || b == b'\'');
         if let Some(len) = plain.filter(|&len| bytes[len] == b'\'') {
-            self.val_str.push_str(&self.src[start..start + len]);
+            // An exact allocation: the string is usually taken away.
+            self.val_str = self.src[start..start + len].to_owned();
             self.cursor = start + len + 1;
             return Ok(());
         }
