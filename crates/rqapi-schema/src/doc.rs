@@ -94,11 +94,16 @@ impl Doc {
     /// A block starting at `info` (its `##` line), with an empty body.
     pub(crate) fn new(info: SourceInfo, symbol: Option<String>) -> Self {
         let body = Section::new(info.clone(), SectionKind::Plain, None);
+        // Room for a typical block's sections without regrowing.
+        let mut store = Vec::with_capacity(8);
+        store.push(body);
+        let mut order = Vec::with_capacity(8);
+        order.push(0);
         Doc {
             info,
             symbol,
-            store: vec![body],
-            order: vec![0],
+            store,
+            order,
             args: IndexMap::default(),
             features: IndexMap::default(),
             others: Vec::new(),
@@ -246,9 +251,10 @@ impl Doc {
 
     pub(crate) fn append_line(&mut self, line: &str) {
         let last = self.last_mut();
-        if last.text.capacity() == 0 {
-            // Most sections span a few lines: skip the smallest regrowths.
-            last.text.reserve(128);
+        let needed = line.len() + 1;
+        if last.text.capacity() - last.text.len() < needed {
+            // Sections span a few lines: grow in larger steps.
+            last.text.reserve(needed + 192);
         }
         last.text.push_str(line);
         last.text.push('\n');
