@@ -43,6 +43,10 @@ pub(crate) fn match_section_tag(line: &str) -> Option<(&'static str, usize)> {
 
 /// `(\.\. +qmp-example)? *::$`: a line opening a literal block.
 pub(crate) fn opens_literal_block(line: &str) -> bool {
+    // Every form ends in "::": most lines are rejected right here.
+    if !line.ends_with("::") {
+        return false;
+    }
     let is_tail = |s: &str| s.trim_start_matches(' ') == "::";
     if is_tail(line) {
         return true;
