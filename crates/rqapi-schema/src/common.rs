@@ -139,7 +139,7 @@ pub fn c_name(name: &str, protect: bool) -> String {
 
 /// Whether `word` is in [`PROTECTED_WORDS`], by hash: the list is long
 /// and looked up for every member name.
-fn is_protected(word: &str) -> bool {
+pub(crate) fn is_protected(word: &str) -> bool {
     static SET: std::sync::LazyLock<std::collections::HashSet<&str, FastState>> =
         std::sync::LazyLock::new(|| PROTECTED_WORDS.iter().copied().collect());
     // No protected word is longer; most member names are.
