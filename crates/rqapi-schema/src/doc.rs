@@ -187,6 +187,10 @@ impl Doc {
                 // Empty so far: the section really starts here.
                 last.info = info.clone();
             }
+            if last.text.capacity() == 0 {
+                // Text follows: size for it, as `append_line` would.
+                last.text.reserve(256);
+            }
             last.text.push('\n');
             return;
         }
@@ -234,6 +238,14 @@ impl Doc {
             ));
         }
         let idx = self.push(Section::new(info.clone(), kind, Some(name.to_owned())));
+        let map = match kind {
+            SectionKind::Feature => &mut self.features,
+            _ => &mut self.args,
+        };
+        if map.capacity() == 0 {
+            // Blocks that describe anything usually describe several.
+            map.reserve(8);
+        }
         match kind {
             SectionKind::Feature => self.features.insert(name.to_owned(), idx),
             _ => self.args.insert(name.to_owned(), idx),

@@ -104,6 +104,7 @@ impl<'s> Lexer<'s> {
     /// returned as `#` tokens; a `##` comment always is.
     pub(crate) fn accept(&mut self, mut skip_comment: bool) -> Result<()> {
         let bytes = self.src.as_bytes();
+        self.val_str.clear();
         loop {
             let Some(&byte) = bytes.get(self.cursor) else {
                 self.tok = None;
@@ -112,7 +113,6 @@ impl<'s> Lexer<'s> {
             self.tok = Some(char::from(byte));
             self.pos = self.cursor;
             self.cursor += 1;
-            self.val_str.clear();
             match byte {
                 b'#' => {
                     if bytes.get(self.cursor) == Some(&b'#') {
@@ -145,7 +145,12 @@ impl<'s> Lexer<'s> {
                     self.info.line += 1;
                     self.line_pos = self.cursor;
                 }
-                b' ' | b'\t' => {}
+                b' ' | b'\t' => {
+                    // Indentation comes in runs: skip one at once.
+                    while matches!(bytes.get(self.cursor), Some(b' ' | b'\t')) {
+                        self.cursor += 1;
+                    }
+                }
                 _ => {
                     let ch = self.char_at(self.pos);
                     self.tok = Some(ch);
