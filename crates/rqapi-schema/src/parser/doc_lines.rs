@@ -14,7 +14,7 @@ pub(crate) fn indent_of(line: &str) -> usize {
 /// the text after the tag begins.
 pub(crate) fn match_at_name_colon(line: &str) -> Option<(&str, usize)> {
     let rest = line.strip_prefix('@')?;
-    let colon = rest.find(':')?;
+    let colon = memchr::memchr(b':', rest.as_bytes())?;
     let name = &rest[..colon];
     let after = 1 + colon + 1;
     let spaces = line[after..].bytes().take_while(|&b| b == b' ').count();
