@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod allocator;
 mod cmd;
 
 #[derive(Debug, Parser)]
@@ -53,4 +54,4 @@ fn main() -> ExitCode {
 // glibc malloc on `rqapi check` of QEMU's full schema (see the schema
 // crate's benches/load.rs header).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Allocator = allocator::Allocator;

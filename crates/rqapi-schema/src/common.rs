@@ -1,5 +1,7 @@
 //! Name mangling shared by checks and code generators (QEMU's `common.py`).
 
+use crate::hash::FastState;
+
 /// Words `c_name` protects with a `q_` prefix: C89/C99/C11 keywords, GCC
 /// extensions, C++ keywords and a few macros predefined by compilers.
 const PROTECTED_WORDS: &[&str] = &[
@@ -101,21 +103,47 @@ const PROTECTED_WORDS: &[&str] = &[
 /// letters, digits and `_` becomes `_`; with `protect`, keywords and names
 /// starting with a digit get a `q_` prefix. Clash checks compare these.
 pub fn c_name(name: &str, protect: bool) -> String {
-    // Never longer than `name`: non-ASCII characters become one byte.
-    let mut mapped = String::with_capacity(name.len());
-    mapped.extend(name.chars().map(|c| {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            c
-        } else {
-            '_'
-        }
-    }));
+    let mapped = if name.is_ascii() {
+        // Byte by byte: clash checks map every member name.
+        let bytes = name
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b == b'_' {
+                    b
+                } else {
+                    b'_'
+                }
+            })
+            .collect();
+        // ASCII in, ASCII out: the conversion cannot fail.
+        String::from_utf8(bytes).unwrap_or_default()
+    } else {
+        // Never longer than `name`: non-ASCII characters become one byte.
+        let mut mapped = String::with_capacity(name.len());
+        mapped.extend(name.chars().map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        }));
+        mapped
+    };
     let starts_with_digit = mapped.starts_with(|c: char| c.is_ascii_digit());
-    if protect && (starts_with_digit || PROTECTED_WORDS.contains(&mapped.as_str())) {
+    if protect && (starts_with_digit || is_protected(&mapped)) {
         format!("q_{mapped}")
     } else {
         mapped
     }
+}
+
+/// Whether `word` is in [`PROTECTED_WORDS`], by hash: the list is long
+/// and looked up for every member name.
+pub(crate) fn is_protected(word: &str) -> bool {
+    static SET: std::sync::LazyLock<std::collections::HashSet<&str, FastState>> =
+        std::sync::LazyLock::new(|| PROTECTED_WORDS.iter().copied().collect());
+    // No protected word is longer; most member names are.
+    word.len() <= 16 && SET.contains(word)
 }
 
 /// `CamelCase` to `CAMEL_CASE`, as QEMU derives enum constant prefixes.
@@ -155,6 +183,16 @@ pub fn c_enum_const(type_name: &str, const_name: &str, prefix: Option<&str>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn protected_words_are_found() {
+        for word in PROTECTED_WORDS {
+            assert!(is_protected(word), "{word}");
+            assert_eq!(c_name(word, true), format!("q_{word}"));
+        }
+        assert_eq!(c_name("a-b.c", true), "a_b_c");
+        assert_eq!(c_name("né-x", false), "n__x");
+    }
 
     #[test]
     fn c_name_table() {

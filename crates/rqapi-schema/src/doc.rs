@@ -94,11 +94,16 @@ impl Doc {
     /// A block starting at `info` (its `##` line), with an empty body.
     pub(crate) fn new(info: SourceInfo, symbol: Option<String>) -> Self {
         let body = Section::new(info.clone(), SectionKind::Plain, None);
+        // Room for a typical block's sections without regrowing.
+        let mut store = Vec::with_capacity(8);
+        store.push(body);
+        let mut order = Vec::with_capacity(8);
+        order.push(0);
         Doc {
             info,
             symbol,
-            store: vec![body],
-            order: vec![0],
+            store,
+            order,
             args: IndexMap::default(),
             features: IndexMap::default(),
             others: Vec::new(),
@@ -182,6 +187,10 @@ impl Doc {
                 // Empty so far: the section really starts here.
                 last.info = info.clone();
             }
+            if last.text.capacity() == 0 {
+                // Text follows: size for it, as `append_line` would.
+                last.text.reserve(256);
+            }
             last.text.push('\n');
             return;
         }
@@ -229,6 +238,14 @@ impl Doc {
             ));
         }
         let idx = self.push(Section::new(info.clone(), kind, Some(name.to_owned())));
+        let map = match kind {
+            SectionKind::Feature => &mut self.features,
+            _ => &mut self.args,
+        };
+        if map.capacity() == 0 {
+            // Blocks that describe anything usually describe several.
+            map.reserve(8);
+        }
         match kind {
             SectionKind::Feature => self.features.insert(name.to_owned(), idx),
             _ => self.args.insert(name.to_owned(), idx),
@@ -246,6 +263,11 @@ impl Doc {
 
     pub(crate) fn append_line(&mut self, line: &str) {
         let last = self.last_mut();
+        let needed = line.len() + 1;
+        if last.text.capacity() - last.text.len() < needed {
+            // Sections span a few lines: grow in larger steps.
+            last.text.reserve(needed + 192);
+        }
         last.text.push_str(line);
         last.text.push('\n');
     }

@@ -64,3 +64,33 @@ fn resolves_types_and_builds_implicit_ones() {
     assert_eq!(e.members[1].ifcond.python_repr(), "'CONFIG_B'");
     assert!(schema.lookup_type("get-things").is_none());
 }
+
+/// QEMU resolves and clash-checks each member in turn, so the error met
+/// first in member order wins.
+#[test]
+fn member_clash_and_unknown_type_report_the_first_in_order() {
+    let load_err = |name: &str, text: &str| {
+        let dir = std::env::temp_dir().join(format!("rqapi-model-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("main.json");
+        std::fs::write(&path, text).unwrap();
+        rqapi_schema::load(path.to_str().unwrap())
+            .unwrap_err()
+            .to_string()
+    };
+    let clash_first = load_err(
+        "clash-first",
+        "{ 'struct': 'Base', 'data': { 'a-b': 'int' } }\n\
+         { 'struct': 'Thing', 'base': 'Base', 'data': { 'a-b': 'int', 'c': 'Nope' } }\n",
+    );
+    assert!(clash_first.contains("collides with"), "{clash_first}");
+    let unknown_first = load_err(
+        "unknown-first",
+        "{ 'struct': 'Base', 'data': { 'a-b': 'int' } }\n\
+         { 'struct': 'Thing', 'base': 'Base', 'data': { 'c': 'Nope', 'a-b': 'int' } }\n",
+    );
+    assert!(
+        unknown_first.contains("uses unknown type 'Nope'"),
+        "{unknown_first}"
+    );
+}

@@ -26,6 +26,14 @@ fn is_name_letter(c: char) -> bool {
 }
 
 fn is_stem(s: &str) -> bool {
+    if s.is_ascii() {
+        // Byte by byte: every definition and member name comes here.
+        let bytes = s.as_bytes();
+        return bytes.first().is_some_and(u8::is_ascii_alphabetic)
+            && bytes[1..]
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    }
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_letter)
         && chars.all(|c| is_name_letter(c) || c.is_ascii_digit() || c == '_' || c == '-')
@@ -105,7 +113,7 @@ pub(super) fn check_name_lower(
     permit_underscore: bool,
 ) -> Result<()> {
     let stem = check_name_str(name, info, source)?;
-    if (!permit_upper && stem.chars().any(|c| c.is_ascii_uppercase()))
+    if (!permit_upper && stem.bytes().any(|b| b.is_ascii_uppercase()))
         || (!permit_underscore && stem.contains('_'))
     {
         return Err(Error::sem(

@@ -104,6 +104,7 @@ impl<'s> Lexer<'s> {
     /// returned as `#` tokens; a `##` comment always is.
     pub(crate) fn accept(&mut self, mut skip_comment: bool) -> Result<()> {
         let bytes = self.src.as_bytes();
+        self.val_str.clear();
         loop {
             let Some(&byte) = bytes.get(self.cursor) else {
                 self.tok = None;
@@ -112,14 +113,13 @@ impl<'s> Lexer<'s> {
             self.tok = Some(char::from(byte));
             self.pos = self.cursor;
             self.cursor += 1;
-            self.val_str.clear();
             match byte {
                 b'#' => {
                     if bytes.get(self.cursor) == Some(&b'#') {
                         skip_comment = false;
                     }
-                    self.cursor = self.src[self.cursor..]
-                        .find('\n')
+                    // Vectorised: comment lines are most of QEMU's schema.
+                    self.cursor = memchr::memchr(b'\n', &bytes[self.cursor..])
                         .map_or(self.src.len(), |off| self.cursor + off);
                     if !skip_comment {
                         return Ok(());
@@ -145,7 +145,12 @@ impl<'s> Lexer<'s> {
                     self.info.line += 1;
                     self.line_pos = self.cursor;
                 }
-                b' ' | b'\t' => {}
+                b' ' | b'\t' => {
+                    // Indentation comes in runs: skip one at once.
+                    while matches!(bytes.get(self.cursor), Some(b' ' | b'\t')) {
+                        self.cursor += 1;
+                    }
+                }
                 _ => {
                     let ch = self.char_at(self.pos);
                     self.tok = Some(ch);
@@ -172,7 +177,8 @@ impl<'s> Lexer<'s> {
             .iter()
             .position(|&b| !(b' '..=b'~').contains(&b) || b == b'\\' || b == b'\'');
         if let Some(len) = plain.filter(|&len| bytes[len] == b'\'') {
-            self.val_str.push_str(&self.src[start..start + len]);
+            // An exact allocation: the string is usually taken away.
+            self.val_str = self.src[start..start + len].to_owned();
             self.cursor = start + len + 1;
             return Ok(());
         }

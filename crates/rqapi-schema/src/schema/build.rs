@@ -76,14 +76,17 @@ impl Builder {
                 },
             );
         }
+        // Every expression defines about one entity, plus implicit types
+        // and builtins: sizing up front avoids re-copying large vectors.
+        let capacity = parsed.exprs.len() * 2 + 64;
         let mut builder = Builder {
             fname: fname.to_owned(),
             schema_dir: dirname(fname).to_owned(),
             cwd: crate::parser::current_dir(),
             exprs: parsed.exprs,
-            entities: Vec::new(),
-            by_name: HashMap::default(),
-            order: Vec::new(),
+            entities: Vec::with_capacity(capacity),
+            by_name: HashMap::with_capacity_and_hasher(capacity, Default::default()),
+            order: Vec::with_capacity(capacity),
             modules: Vec::new(),
             module_ids: HashMap::default(),
             file_modules: HashMap::default(),

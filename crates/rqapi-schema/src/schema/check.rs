@@ -2,6 +2,7 @@
 //! type names) and connected to its doc in definition order, then entities
 //! are placed in modules and the doc blocks checked.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use indexmap::map::Entry;
@@ -11,7 +12,7 @@ use super::build::{Builder, Placed};
 use super::model::{
     EntityId, EntityKind, Feature, ModuleItem, ObjectMember, Role, describe_member,
 };
-use crate::common::c_name;
+use crate::common::{c_name, is_protected};
 use crate::error::{Error, Result};
 use crate::hash::{HashMap, IndexMap};
 use crate::source::SourceInfo;
@@ -26,15 +27,19 @@ pub(super) enum Progress {
     Complete,
 }
 
-/// A member already seen under its C name, for clash messages.
-#[derive(Clone, Debug)]
-pub(super) struct Seen {
+/// A member already seen under its C name, for clash messages. It
+/// borrows from the checked entities: clash checks run per member of
+/// every flattened member list, and copies made them allocation-bound.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Seen<'a> {
     role: Role,
-    name: String,
-    defined_in: String,
+    name: &'a str,
+    defined_in: &'a str,
 }
 
-pub(super) type SeenMap = IndexMap<String, Seen>;
+/// Members seen so far, by C name (borrowed when the name is its own C
+/// name, as nearly all are).
+pub(super) type SeenMap<'a> = IndexMap<Cow<'a, str>, Seen<'a>>;
 
 /// An error at `info`, or without location for built-ins.
 pub(super) fn err_at(info: Option<&SourceInfo>, msg: String) -> Error {
@@ -46,31 +51,42 @@ pub(super) fn err_at(info: Option<&SourceInfo>, msg: String) -> Error {
 
 /// QEMU's `QAPISchemaMember.check_clash`: reports a member whose C name
 /// was already seen, else records it.
-pub(super) fn check_clash(
+pub(super) fn check_clash<'a>(
     role: Role,
-    name: &str,
-    defined_in: &str,
+    name: &'a str,
+    defined_in: &'a str,
     info: Option<&SourceInfo>,
-    seen: &mut SeenMap,
+    seen: &mut SeenMap<'a>,
 ) -> Result<()> {
-    match seen.entry(c_name(name, true)) {
+    match seen.entry(c_name_key(name)) {
         Entry::Occupied(other) => {
             let other = other.get();
             let msg = format!(
                 "{} collides with {}",
                 describe_member(role, name, defined_in, info),
-                describe_member(other.role, &other.name, &other.defined_in, info)
+                describe_member(other.role, other.name, other.defined_in, info)
             );
             Err(err_at(info, msg))
         }
         Entry::Vacant(slot) => {
             slot.insert(Seen {
                 role,
-                name: name.to_owned(),
-                defined_in: defined_in.to_owned(),
+                name,
+                defined_in,
             });
             Ok(())
         }
+    }
+}
+
+/// `c_name(name, true)`, borrowing `name` when mapping would not change it.
+fn c_name_key(name: &str) -> Cow<'_, str> {
+    let plain = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if plain && !is_protected(name) {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(c_name(name, true))
     }
 }
 

@@ -123,14 +123,41 @@ impl Checker {
             );
             base = Some(base_id);
         }
-        for m in &mut local_members {
-            self.check_member(m, Role::Member)?;
+        // QEMU resolves and clash-checks each member in turn. The map
+        // borrows the members, so resolve them all first, then report
+        // whichever error that order would have met first: a clash
+        // before the first member that failed to resolve, else that.
+        let mut resolve_error = None;
+        for (i, m) in local_members.iter_mut().enumerate() {
+            if let Err(e) = self.check_member(m, Role::Member) {
+                resolve_error = Some((i, e));
+                break;
+            }
+        }
+        let resolved = resolve_error
+            .as_ref()
+            .map_or(local_members.len(), |(i, _)| *i);
+        for m in &local_members[..resolved] {
             let (role, name, defined_in) = member_seen(m);
             check_clash(role, name, defined_in, info.as_ref(), &mut seen)?;
         }
+        if let Some((_, e)) = resolve_error {
+            return Err(e);
+        }
+        let has_members = !seen.is_empty();
         members.extend(local_members.iter().cloned());
         if let Some(br) = &mut branches {
-            self.check_branches(br, &members, &seen)?;
+            self.check_branches(br, &members, has_members)?;
+            // Checking the branches needed `self` mutably, ending the
+            // borrows: collect the (already clash-free) members again.
+            let mut seen = SeenMap::default();
+            if let Some(base_id) = base {
+                self.object_check_clash(base_id, info.as_ref(), &mut seen)?;
+            }
+            for m in &local_members {
+                let (role, name, defined_in) = member_seen(m);
+                check_clash(role, name, defined_in, info.as_ref(), &mut seen)?;
+            }
             for v in &br.variants {
                 self.object_check_clash_branch(v.ty, info.as_ref(), &mut seen)?;
             }
@@ -146,11 +173,11 @@ impl Checker {
     }
 
     /// QEMU's `QAPISchemaObjectType.check_clash` on behalf of `info`.
-    fn object_check_clash(
-        &self,
+    fn object_check_clash<'a>(
+        &'a self,
         id: EntityId,
         info: Option<&SourceInfo>,
-        seen: &mut SeenMap,
+        seen: &mut SeenMap<'a>,
     ) -> Result<()> {
         let Some(obj) = self.entity(id).as_object() else {
             return Ok(());
@@ -169,11 +196,11 @@ impl Checker {
 
     /// [`Self::object_check_clash`] against a copy of `seen` (branches do
     /// not clash with each other): what it adds is dropped again.
-    fn object_check_clash_branch(
-        &self,
+    fn object_check_clash_branch<'a>(
+        &'a self,
         id: EntityId,
         info: Option<&SourceInfo>,
-        seen: &mut SeenMap,
+        seen: &mut SeenMap<'a>,
     ) -> Result<()> {
         let len = seen.len();
         self.object_check_clash(id, info, seen)?;
@@ -187,7 +214,7 @@ impl Checker {
         &mut self,
         br: &mut crate::schema::model::Branches,
         members: &[ObjectMember],
-        seen: &SeenMap,
+        has_members: bool,
     ) -> Result<()> {
         let info = br.info.clone();
         let tag_cname = c_name(&br.tag_name, true);
@@ -242,7 +269,7 @@ impl Checker {
         let tag_type_desc = self.entity(tag.ty).describe();
         for v in &mut br.variants {
             self.check_variant(v)?;
-            if !seen.is_empty() {
+            if has_members {
                 if !tag_enum.members.iter().any(|m| m.name == v.name) {
                     let msg = format!("branch '{}' is not a value of {tag_type_desc}", v.name);
                     return Err(err_at(Some(&info), msg));
