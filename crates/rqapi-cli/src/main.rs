@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod allocator;
 mod cmd;
 
 #[derive(Debug, Parser)]
@@ -54,4 +53,4 @@ fn main() -> ExitCode {
 // glibc malloc on `rqapi check` of QEMU's full schema (see the schema
 // crate's benches/load.rs header).
 #[global_allocator]
-static ALLOCATOR: allocator::Allocator = allocator::Allocator;
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
