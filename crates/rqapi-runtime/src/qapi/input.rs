@@ -271,23 +271,9 @@ impl Input {
         let Value::Array(elements) = value else {
             return Err(self.invalid_type(name, "array"));
         };
-        self.stack.push(Frame {
-            name,
-            container: Container::List(-1),
-        });
-        let mut out = Vec::with_capacity(elements.len());
-        for element in elements {
-            if let Some(Frame {
-                container: Container::List(index),
-                ..
-            }) = self.stack.last_mut()
-            {
-                *index += 1;
-            }
-            out.push(T::visit(self, None, element)?);
-        }
-        self.stack.pop();
-        Ok(out)
+        self.elements(name, elements.iter(), |v, element| {
+            T::visit(v, None, element)
+        })
     }
 
     /// [`list`](Self::list) for a value given up: elements are moved.
@@ -299,6 +285,18 @@ impl Input {
         let Value::Array(elements) = value else {
             return Err(self.invalid_type(name, "array"));
         };
+        self.elements(name, elements.into_iter(), |v, element| {
+            T::visit_owned(v, None, element)
+        })
+    }
+
+    /// Visits each element inside a list frame, so errors name `a[i]`.
+    fn elements<E, T>(
+        &mut self,
+        name: Option<&'static str>,
+        elements: impl ExactSizeIterator<Item = E>,
+        mut visit: impl FnMut(&mut Self, E) -> VisitResult<T>,
+    ) -> VisitResult<Vec<T>> {
         self.stack.push(Frame {
             name,
             container: Container::List(-1),
@@ -312,7 +310,7 @@ impl Input {
             {
                 *index += 1;
             }
-            out.push(T::visit_owned(self, None, element)?);
+            out.push(visit(self, element)?);
         }
         self.stack.pop();
         Ok(out)
