@@ -7,7 +7,6 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use rqapi_runtime::qapi::Features;
 use rqapi_runtime::qmp::{QmpError, Request};
 use rqapi_runtime::server::{
     BoxFuture, CancellationToken, CommandInfo, Context, Dispatch, GuestAgentConfig,
@@ -16,15 +15,14 @@ use rqapi_runtime::server::{
 use rqapi_runtime::transport::{Address, Incoming, ListenOptions};
 use serde_json::{Value, json};
 
+/// A hand-written (not generated) command's table entry.
 const fn command(name: &'static str, allow_oob: bool, success_response: bool) -> CommandInfo {
-    CommandInfo {
-        name,
-        features: Features::NONE,
-        generated: false,
-        success_response,
-        allow_oob,
-        allow_preconfig: false,
-        coroutine: false,
+    let info = CommandInfo::new(name).not_generated();
+    let info = if allow_oob { info.allow_oob() } else { info };
+    if success_response {
+        info
+    } else {
+        info.no_success_response()
     }
 }
 

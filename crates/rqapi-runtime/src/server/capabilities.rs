@@ -4,22 +4,16 @@
 use serde_json::{Map, Value, json};
 
 use crate::qapi::dispatch::{CommandInfo, visit_arguments};
-use crate::qapi::{Features, Input, QapiEnum, Visit, VisitMembers, VisitResult};
+use crate::qapi::{Input, QapiEnum, Visit, VisitMembers, VisitResult};
 use crate::qmp::{ErrorClass, QmpError};
 
 pub(crate) const QMP_CAPABILITIES: &str = "qmp_capabilities";
 
 /// `qmp_capabilities` as QEMU registers it for negotiation mode; used
 /// after negotiation too when the dispatcher has no entry of its own.
-pub(crate) const BUILTIN_INFO: CommandInfo = CommandInfo {
-    name: QMP_CAPABILITIES,
-    features: Features::NONE,
-    generated: false,
-    success_response: true,
-    allow_oob: false,
-    allow_preconfig: true,
-    coroutine: false,
-};
+pub(crate) const BUILTIN_INFO: CommandInfo = CommandInfo::new(QMP_CAPABILITIES)
+    .not_generated()
+    .allow_preconfig();
 
 /// The version a server announces (`query-version`'s `qemu` member).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

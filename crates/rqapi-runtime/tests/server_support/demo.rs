@@ -3,20 +3,18 @@
 
 use std::time::Duration;
 
-use rqapi_runtime::qapi::Features;
 use rqapi_runtime::qmp::{QmpError, Request};
 use rqapi_runtime::server::{BoxFuture, CommandInfo, Context, Dispatch};
 use serde_json::{Map, Value, json};
 
+/// A hand-written (not generated) command's table entry.
 const fn command(name: &'static str, allow_oob: bool, success_response: bool) -> CommandInfo {
-    CommandInfo {
-        name,
-        features: Features::NONE,
-        generated: false,
-        success_response,
-        allow_oob,
-        allow_preconfig: false,
-        coroutine: false,
+    let info = CommandInfo::new(name).not_generated();
+    let info = if allow_oob { info.allow_oob() } else { info };
+    if success_response {
+        info
+    } else {
+        info.no_success_response()
     }
 }
 
