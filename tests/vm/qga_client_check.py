@@ -21,6 +21,8 @@ import sys
 import time
 import traceback
 
+from checks import Checks
+
 try:
     from qemu.qmp import ExecuteError
     from qemu.qmp.legacy import QEMUMonitorProtocol
@@ -84,20 +86,6 @@ def run(agent, *args):
             return status
         time.sleep(0.1)
     raise TimeoutError(f"pid {pid} still running")
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = []
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"ok   {name}")
-        else:
-            self.failed.append(name)
-            print(f"FAIL {name}: {detail}")
 
 
 def session(agent, args, checks):

@@ -25,23 +25,9 @@ import initramfs  # noqa: E402
 import vm  # noqa: E402
 import vmenv  # noqa: E402
 from wire import Agent, Qmp  # noqa: E402
+from checks import Checks  # noqa: E402
 
 DISK_TEXT = "hello from the rqapi test disk\n"
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = []
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"ok   {name}")
-        else:
-            self.failed.append(name)
-            print(f"FAIL {name}: {detail}")
-        return ok
 
 
 def ret(reply):
