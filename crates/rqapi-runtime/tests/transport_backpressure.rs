@@ -5,11 +5,9 @@ mod transport_support;
 
 use std::time::Duration;
 
-use rqapi_runtime::transport::{
-    Address, Connection, ListenOptions, Listener, connect, memory_pair, unix_pair,
-};
+use rqapi_runtime::transport::{Connection, memory_pair, unix_pair};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use transport_support::{PROMPT, assert_stays_pending};
+use transport_support::{PROMPT, assert_stays_pending, tcp_pair};
 
 /// Writes `size` bytes to `writer` while `reader` is idle, checks that the
 /// write waits quietly, then lets the reader drain and the write finish.
@@ -37,16 +35,9 @@ async fn unix_socket_writer_waits() {
 
 #[tokio::test]
 async fn tcp_writer_waits() {
-    let listener = Listener::bind(
-        &Address::parse("tcp:127.0.0.1:0").unwrap(),
-        &ListenOptions::default(),
-    )
-    .await
-    .unwrap();
-    let address = listener.local_address().unwrap().unwrap();
-    let (client, server) = tokio::join!(connect(&address), listener.accept());
+    let (client, server) = tcp_pair().await;
     // Loopback TCP buffers can grow to several MiB: write well past that.
-    write_waits_for_reader(client.unwrap(), server.unwrap(), 64 << 20).await;
+    write_waits_for_reader(client, server, 64 << 20).await;
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use rqapi_runtime::transport::{
     unix_pair,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use transport_support::PROMPT;
+use transport_support::{PROMPT, tcp_pair};
 
 /// Sends a line each way and checks both arrive intact.
 async fn exchange(client: &mut Connection, server: &mut Connection) {
@@ -99,15 +99,7 @@ async fn unix_connect_error_names_the_path() {
 
 #[tokio::test]
 async fn tcp_round_trip() {
-    let listener = Listener::bind(
-        &Address::parse("tcp:127.0.0.1:0").unwrap(),
-        &ListenOptions::default(),
-    )
-    .await
-    .unwrap();
-    let address = listener.local_address().unwrap().unwrap();
-    let (client, server) = tokio::join!(connect(&address), listener.accept());
-    let (mut client, mut server) = (client.unwrap(), server.unwrap());
+    let (mut client, mut server) = tcp_pair().await;
     assert!(matches!(server.peer(), PeerInfo::Tcp(addr) if addr.ip().is_loopback()));
     exchange(&mut client, &mut server).await;
     // The client closing is end of file for the server.

@@ -87,3 +87,20 @@ pub async fn assert_stays_pending<F: Future>(future: F, window: Duration) -> Pol
 
 /// Generous limit for things that should happen promptly.
 pub const PROMPT: Duration = Duration::from_secs(5);
+
+/// A connected loopback TCP pair: (client, server).
+pub async fn tcp_pair() -> (
+    rqapi_runtime::transport::Connection,
+    rqapi_runtime::transport::Connection,
+) {
+    use rqapi_runtime::transport::{Address, ListenOptions, Listener, connect};
+    let listener = Listener::bind(
+        &Address::parse("tcp:127.0.0.1:0").unwrap(),
+        &ListenOptions::default(),
+    )
+    .await
+    .unwrap();
+    let address = listener.local_address().unwrap().unwrap();
+    let (client, server) = tokio::join!(connect(&address), listener.accept());
+    (client.unwrap(), server.unwrap())
+}
