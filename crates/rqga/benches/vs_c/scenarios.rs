@@ -16,6 +16,8 @@ pub const READ_CHUNK: usize = 48 << 20;
 /// base64 text (plus quotes) exceeds: one page less fits.
 pub const WRITE_CHUNK: usize = (48 << 20) - 4096;
 pub const PACED_PINGS: usize = 5_000;
+pub const SLOW_PINGS: usize = 2_000;
+const SLOW_GAP: Duration = Duration::from_micros(100);
 pub const EXECS: usize = 300;
 pub const STARTS: usize = 20;
 const WINDOW: usize = 1000;
@@ -58,7 +60,9 @@ pub struct Pings {
     pub pipelined_per_s: f64,
     pub cpu_per_pipelined_ping_us: f64,
     pub idle_rss_kb: f64,
-    /// At the reference's pace (its Python client); `None` without python3.
+    /// At the reference's pace: our client pausing between pings.
+    pub slow: Paced,
+    /// With a client like the reference's (Python); `None` without python3.
     pub paced: Option<Paced>,
 }
 
@@ -102,6 +106,7 @@ pub fn pings(binary: &Binary) -> Pings {
     }
     let pipelined = secs(t0.elapsed());
     let cpu_pipelined = agent.cpu_ns() - cpu0;
+    let slow = slow_pings(&agent, &mut client);
     drop(client);
     let paced = python_pings(&agent);
     Pings {
@@ -112,7 +117,25 @@ pub fn pings(binary: &Binary) -> Pings {
         pipelined_per_s: PINGS as f64 / pipelined,
         cpu_per_pipelined_ping_us: micros_per(cpu_pipelined, PINGS),
         idle_rss_kb,
+        slow,
         paced,
+    }
+}
+
+/// Pings one at a time with a pause of `SLOW_GAP` after each answer, so
+/// that the agent goes idle before every request, as at the reference's
+/// pace (about 145 µs from request to request).
+fn slow_pings(agent: &Agent, client: &mut Client) -> Paced {
+    let cpu0 = agent.cpu_ns();
+    let t = Instant::now();
+    for _ in 0..SLOW_PINGS {
+        client.ping();
+        std::thread::sleep(SLOW_GAP);
+    }
+    let elapsed = t.elapsed();
+    Paced {
+        per_s: SLOW_PINGS as f64 / secs(elapsed),
+        cpu_per_ping_us: micros_per(agent.cpu_ns() - cpu0, SLOW_PINGS),
     }
 }
 
