@@ -14,7 +14,7 @@ pub struct Captured {
     pub truncated: bool,
 }
 
-/// Bytes read at a time once output flows.
+/// Size of the buffer for bytes past the limit.
 const READ_CHUNK: usize = 64 * 1024;
 
 /// Reads `rx` until end of file (or a read error, which qemu-ga also
@@ -34,8 +34,11 @@ pub async fn capture(rx: Option<pipe::Receiver>, limit: usize) -> Captured {
     loop {
         let read = if kept.data.len() < limit {
             let data = &mut kept.data;
-            if data.capacity() - data.len() < 4096 {
-                data.reserve(if data.is_empty() { 4096 } else { READ_CHUNK });
+            if data.capacity() == data.len() {
+                // Doubling, but never past the limit: the spare room is
+                // all a read fills, so nothing beyond the limit is held.
+                let grow = data.len().max(4096).min(limit - data.len());
+                data.reserve_exact(grow);
             }
             rx.read_buf(data).await
         } else {
@@ -91,6 +94,10 @@ mod tests {
         assert_eq!((far_over.data.len(), far_over.truncated), (70_000, true));
         let expected: Vec<u8> = (0..=255).cycle().take(70_000).collect();
         assert!(far_over.data == expected, "the first bytes are kept");
+        assert!(
+            far_over.data.capacity() <= 70_000,
+            "nothing past the limit held"
+        );
         let none = through_pipe(Vec::new(), 1000).await;
         assert_eq!((none.data.capacity(), none.truncated), (0, false));
         assert_eq!(capture(None, 10).await, Captured::default());
