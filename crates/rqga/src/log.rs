@@ -225,7 +225,7 @@ pub fn syslog_info(msg: &str) {
     if !enabled() {
         return;
     }
-    crate::syslog::system_log(libc::LOG_INFO, &format!("info: {msg}"));
+    crate::syslog::system_log(libc::LOG_INFO, format_args!("info: {msg}"));
 }
 
 /// `g_critical`.

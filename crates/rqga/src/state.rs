@@ -5,7 +5,9 @@
 //! (`guest-file-open`) are numbered from 1000 and the next number is saved
 //! before a handle is handed out, so handles are never reused across agent
 //! restarts.  Writes are atomic (temporary file, then rename), as GLib's
-//! `g_file_set_contents` does.
+//! `g_file_set_contents` does; like it, the new data is flushed to disk
+//! (fsync) only when it replaces a non-empty file: a first start skips
+//! that cost, as qemu-ga does.
 //!
 //! Deliberate difference: qemu-ga reads and writes the counter through
 //! GLib's 32-bit integer calls, so after 2^31 handles it would wrap or
@@ -71,6 +73,17 @@ fn temp_suffix(attempt: u32) -> String {
         .collect()
 }
 
+/// GLib's rule (`G_FILE_SET_CONTENTS_CONSISTENT` with `ONLY_EXISTING`)
+/// for flushing before the rename: only when the target exists and is not
+/// empty (a crash then cannot lose both old and new data), or when it
+/// cannot be looked at.
+fn replaces_data(path: &Path) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta.len() > 0,
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    }
+}
+
 /// GLib's `g_file_set_contents` with its error texts.
 pub(crate) fn set_contents(path: &Path, data: &[u8]) -> Result<(), String> {
     let shown = path.display();
@@ -98,7 +111,13 @@ pub(crate) fn set_contents(path: &Path, data: &[u8]) -> Result<(), String> {
             }
         }
     };
-    let written = file.write_all(data).and_then(|()| file.sync_all());
+    let written = file.write_all(data).and_then(|()| {
+        if replaces_data(path) {
+            file.sync_all()
+        } else {
+            Ok(())
+        }
+    });
     drop(file);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -232,6 +251,18 @@ mod tests {
             1,
             "no temp files left"
         );
+    }
+
+    #[test]
+    fn flushes_only_over_existing_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        assert!(!replaces_data(&path), "a new file");
+        std::fs::write(&path, b"").unwrap();
+        assert!(!replaces_data(&path), "an empty file");
+        std::fs::write(&path, b"x").unwrap();
+        assert!(replaces_data(&path));
+        assert!(replaces_data(Path::new("/proc/self/fd/0/x")), "cannot look");
     }
 
     #[test]

@@ -87,8 +87,20 @@ impl Syslog {
     /// Sends `text` with severity `level` (`LOG_INFO`...), dropping it
     /// when the log is unreachable.
     pub fn send(&mut self, level: i32, text: &str) {
-        let mut message = format_message(SystemTime::now(), level, &self.ident, text);
-        self.send_at(Instant::now(), &mut message);
+        self.send_lazily(level, format_args!("{text}"));
+    }
+
+    /// Like [`Syslog::send`], formatting `text` only when it can be sent
+    /// (not while waiting to retry a log that is missing, as it is on
+    /// machines without a log daemon).
+    pub fn send_lazily(&mut self, level: i32, text: std::fmt::Arguments<'_>) {
+        let now = Instant::now();
+        if self.socket.is_none() && self.retry_at.is_some_and(|at| now < at) {
+            return;
+        }
+        let text = text.to_string();
+        let mut message = format_message(SystemTime::now(), level, &self.ident, &text);
+        self.send_at(now, &mut message);
     }
 
     fn send_at(&mut self, now: Instant, message: &mut Vec<u8>) {
@@ -157,13 +169,13 @@ fn program_short_name() -> String {
 static SYSTEM_LOG: Mutex<Option<Syslog>> = Mutex::new(None);
 
 /// Sends `text` to `/dev/log` through the process-wide connection.
-pub fn system_log(level: i32, text: &str) {
+pub fn system_log(level: i32, text: std::fmt::Arguments<'_>) {
     let mut guard = SYSTEM_LOG
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     guard
         .get_or_insert_with(|| Syslog::new(DEV_LOG, program_short_name()))
-        .send(level, text);
+        .send_lazily(level, text);
 }
 
 #[cfg(test)]

@@ -13,6 +13,9 @@ use crate::client::Client;
 pub struct Binary {
     pub label: &'static str,
     pub path: PathBuf,
+    /// An environment variable set for it (the floor is this bench with
+    /// `VS_C_FLOOR=1`).
+    pub env: Option<(&'static str, &'static str)>,
 }
 
 #[derive(Debug)]
@@ -30,7 +33,11 @@ impl Agent {
         let state = dir.path().join("state");
         std::fs::create_dir(&state).expect("state dir");
         let started = Instant::now();
-        let child = Command::new(&binary.path)
+        let mut command = Command::new(&binary.path);
+        if let Some((key, value)) = binary.env {
+            command.env(key, value);
+        }
+        let child = command
             .args(["-m", "unix-listen", "-p"])
             .arg(&socket)
             .arg("-t")
@@ -46,6 +53,10 @@ impl Agent {
         let startup = started.elapsed();
         let agent = Agent { child, _dir: dir };
         (agent, client, startup)
+    }
+
+    pub fn socket(&self) -> PathBuf {
+        self._dir.path().join("qga.sock")
     }
 
     pub fn pid(&self) -> u32 {
@@ -70,6 +81,21 @@ impl Agent {
         // SAFETY: sysconf has no preconditions.
         let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
         Duration::from_nanos(total * 1_000_000_000 / hz)
+    }
+
+    /// On-CPU time of the living threads in nanoseconds (schedstat), far
+    /// finer than `cpu`'s clock ticks; threads that ended are not counted,
+    /// so use it where the agent starts none (pings).
+    pub fn cpu_ns(&self) -> Duration {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid()));
+        let total = tasks
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+            .filter_map(|text| text.split_whitespace().next()?.parse::<u64>().ok())
+            .sum();
+        Duration::from_nanos(total)
     }
 
     /// A /proc/PID/status field in kB (VmRSS, VmHWM).

@@ -15,6 +15,9 @@ pub const READ_CHUNK: usize = 48 << 20;
 /// qemu-ga's lexer refuses a token of 64 MiB, which a 48 MiB chunk's
 /// base64 text (plus quotes) exceeds: one page less fits.
 pub const WRITE_CHUNK: usize = (48 << 20) - 4096;
+pub const PACED_PINGS: usize = 5_000;
+pub const SLOW_PINGS: usize = 2_000;
+const SLOW_GAP: Duration = Duration::from_micros(100);
 pub const EXECS: usize = 300;
 pub const STARTS: usize = 20;
 const WINDOW: usize = 1000;
@@ -36,10 +39,16 @@ pub fn median(values: &mut [f64]) -> f64 {
     }
 }
 
-/// Start-up: exec to the first guest-ping answer, median of `STARTS`.
-pub fn startup(binary: &Binary) -> f64 {
-    let mut times: Vec<f64> = (0..STARTS).map(|_| secs(Agent::start(binary).2)).collect();
-    median(&mut times)
+/// Start-up: exec to the first guest-ping answer, and the agent's CPU
+/// time until then (µs), medians of `STARTS`.
+pub fn startup(binary: &Binary) -> (f64, f64) {
+    let (mut times, mut cpu) = (Vec::new(), Vec::new());
+    for _ in 0..STARTS {
+        let (agent, _client, wall) = Agent::start(binary);
+        cpu.push(secs(agent.cpu_ns()) * 1e6);
+        times.push(secs(wall));
+    }
+    (median(&mut times), median(&mut cpu))
 }
 
 #[derive(Debug, Default, Clone)]
@@ -49,15 +58,31 @@ pub struct Pings {
     pub p50_us: f64,
     pub p99_us: f64,
     pub pipelined_per_s: f64,
+    pub cpu_per_pipelined_ping_us: f64,
     pub idle_rss_kb: f64,
+    /// At the reference's pace: our client pausing between pings.
+    pub slow: Paced,
+    /// With a client like the reference's (Python); `None` without python3.
+    pub paced: Option<Paced>,
 }
 
-/// Idle RSS, then sequential and pipelined pings on one fresh agent.
+#[derive(Debug, Default, Clone)]
+pub struct Paced {
+    pub per_s: f64,
+    pub cpu_per_ping_us: f64,
+}
+
+fn micros_per(d: Duration, n: usize) -> f64 {
+    secs(d) / n as f64 * 1e6
+}
+
+/// Idle RSS, then sequential and pipelined pings on one fresh agent, then
+/// pings from a Python client (a second connection).
 pub fn pings(binary: &Binary) -> Pings {
     let (agent, mut client, _) = Agent::start(binary);
     std::thread::sleep(Duration::from_millis(100));
     let idle_rss_kb = agent.status_kb("VmRSS") as f64;
-    let cpu0 = agent.cpu();
+    let cpu0 = agent.cpu_ns();
     let mut lat = Vec::with_capacity(PINGS);
     let t0 = Instant::now();
     for _ in 0..PINGS {
@@ -66,8 +91,9 @@ pub fn pings(binary: &Binary) -> Pings {
         lat.push(t.elapsed().as_secs_f64() * 1e6);
     }
     let seq = secs(t0.elapsed());
-    let cpu = secs(agent.cpu() - cpu0);
+    let cpu = agent.cpu_ns() - cpu0;
     lat.sort_by(f64::total_cmp);
+    let cpu0 = agent.cpu_ns();
     let t0 = Instant::now();
     let (mut sent, mut received) = (0, 0);
     let batch: Vec<u8> = PING.repeat(100);
@@ -79,14 +105,76 @@ pub fn pings(binary: &Binary) -> Pings {
         received += client.read_lines();
     }
     let pipelined = secs(t0.elapsed());
+    let cpu_pipelined = agent.cpu_ns() - cpu0;
+    let slow = slow_pings(&agent, &mut client);
+    drop(client);
+    let paced = python_pings(&agent);
     Pings {
-        cpu_per_ping_us: cpu / PINGS as f64 * 1e6,
+        cpu_per_ping_us: micros_per(cpu, PINGS),
         seq_per_s: PINGS as f64 / seq,
         p50_us: lat[PINGS / 2],
         p99_us: lat[PINGS * 99 / 100],
         pipelined_per_s: PINGS as f64 / pipelined,
+        cpu_per_pipelined_ping_us: micros_per(cpu_pipelined, PINGS),
         idle_rss_kb,
+        slow,
+        paced,
     }
+}
+
+/// Pings one at a time with a pause of `SLOW_GAP` after each answer, so
+/// that the agent goes idle before every request, as at the reference's
+/// pace (about 145 µs from request to request).
+fn slow_pings(agent: &Agent, client: &mut Client) -> Paced {
+    let cpu0 = agent.cpu_ns();
+    let t = Instant::now();
+    for _ in 0..SLOW_PINGS {
+        client.ping();
+        std::thread::sleep(SLOW_GAP);
+    }
+    let elapsed = t.elapsed();
+    Paced {
+        per_s: SLOW_PINGS as f64 / secs(elapsed),
+        cpu_per_ping_us: micros_per(agent.cpu_ns() - cpu0, SLOW_PINGS),
+    }
+}
+
+/// A client like the reference's (README section 3): Python, one ping at
+/// a time, each request made with `json.dumps` and each response line
+/// parsed with `json.loads`. It prints its own time.
+const PYTHON_CLIENT: &str = r#"
+import json, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+n = int(sys.argv[2])
+t = time.perf_counter()
+for _ in range(n):
+    s.sendall(json.dumps({"execute": "guest-ping"}).encode())
+    buf = b''
+    while not buf.endswith(b'\n'):
+        chunk = s.recv(65536)
+        if not chunk:
+            sys.exit('closed')
+        buf += chunk
+    assert 'return' in json.loads(buf)
+print(time.perf_counter() - t)
+"#;
+
+fn python_pings(agent: &Agent) -> Option<Paced> {
+    let python = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
+    let cpu0 = agent.cpu_ns();
+    let out = std::process::Command::new(python)
+        .args(["-c", PYTHON_CLIENT])
+        .arg(agent.socket())
+        .arg(PACED_PINGS.to_string())
+        .output()
+        .ok()?;
+    let cpu = agent.cpu_ns() - cpu0;
+    let elapsed: f64 = std::str::from_utf8(&out.stdout).ok()?.trim().parse().ok()?;
+    Some(Paced {
+        per_s: PACED_PINGS as f64 / elapsed,
+        cpu_per_ping_us: micros_per(cpu, PACED_PINGS),
+    })
 }
 
 #[derive(Debug, Default, Clone)]
@@ -218,10 +306,12 @@ pub fn file_write(binary: &Binary, data: &[u8], dir: &Path) -> FileRun {
 }
 
 /// guest-exec of /bin/true with output capture, polling guest-exec-status
-/// without pauses until it exited.
-pub fn exec(binary: &Binary) -> (f64, f64) {
-    let (_agent, mut client, _) = Agent::start(binary);
+/// without pauses until it exited: execs per second, polls per exec and
+/// agent CPU per exec (µs).
+pub fn exec(binary: &Binary) -> (f64, f64, f64) {
+    let (agent, mut client, _) = Agent::start(binary);
     let req = br#"{"execute":"guest-exec","arguments":{"path":"/bin/true","capture-output":true}}"#;
+    let cpu0 = agent.cpu_ns();
     let (mut polls, t) = (0usize, Instant::now());
     for _ in 0..EXECS {
         client.send(req);
@@ -237,10 +327,30 @@ pub fn exec(binary: &Binary) -> (f64, f64) {
             }
         }
     }
+    let elapsed = t.elapsed();
+    let cpu = agent.cpu_ns() - cpu0;
     (
-        EXECS as f64 / secs(t.elapsed()),
+        EXECS as f64 / secs(elapsed),
         polls as f64 / EXECS as f64,
+        micros_per(cpu, EXECS),
     )
+}
+
+/// The floor for `exec`: this process starting /bin/true with its output
+/// on pipes, reading them to the end and reaping it, `EXECS` times.
+pub fn exec_floor() -> f64 {
+    use std::process::{Command, Stdio};
+    let t = Instant::now();
+    for _ in 0..EXECS {
+        let out = Command::new("/bin/true")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("/bin/true");
+        assert!(out.status.success());
+    }
+    EXECS as f64 / secs(t.elapsed())
 }
 
 pub fn data() -> Vec<u8> {

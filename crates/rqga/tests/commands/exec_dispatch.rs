@@ -220,6 +220,32 @@ async fn spawn_errors_and_path_search() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_of_a_running_child_waits_only_briefly() {
+    let h = Handlers::default();
+    let pid = ok(
+        &h,
+        "guest-exec",
+        json!({"path": "/bin/sleep", "arg": ["5"]}),
+    )
+    .await["pid"]
+        .clone();
+    let asked = Instant::now();
+    assert_eq!(
+        ok(&h, "guest-exec-status", json!({"pid": pid})).await,
+        json!({"exited": false})
+    );
+    let waited = asked.elapsed();
+    assert!(waited >= rqga::commands::exec::STATUS_WAIT, "{waited:?}");
+    assert!(waited < Duration::from_secs(1), "{waited:?}");
+    // SAFETY: kill(2) on the child we started; nothing else is touched.
+    unsafe { libc::kill(pid.as_i64().unwrap() as i32, libc::SIGKILL) };
+    assert_eq!(
+        wait_status(&h, &pid).await,
+        json!({"exited": true, "signal": 9})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn running_status_and_shared_table() {
     let h = Handlers::default();
     let pid = ok(

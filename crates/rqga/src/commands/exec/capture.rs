@@ -14,28 +14,57 @@ pub struct Captured {
     pub truncated: bool,
 }
 
+/// Size of the buffer for bytes past the limit.
+const READ_CHUNK: usize = 64 * 1024;
+
 /// Reads `rx` until end of file (or a read error, which qemu-ga also
 /// treats as the end), keeping the first [`MAX_OUTPUT`] bytes.  Reading
 /// goes on past the limit so that the child never blocks on a full pipe.
+///
+/// Bytes are read straight into the kept data, so a child that writes
+/// nothing (the common case) costs no zeroed scratch buffer: only a small
+/// allocation for the read that sees end of file.
 pub async fn capture(rx: Option<pipe::Receiver>, limit: usize) -> Captured {
     let mut kept = Captured::default();
     let Some(mut rx) = rx else {
         return kept;
     };
-    let mut buf = vec![0u8; 64 * 1024];
+    // Only for bytes past the limit, which are read and dropped.
+    let mut discard = Vec::new();
     loop {
-        match rx.read(&mut buf).await {
+        let read = if kept.data.len() < limit {
+            let data = &mut kept.data;
+            if data.capacity() == data.len() {
+                // Doubling, but never past the limit: the spare room is
+                // all a read fills, so nothing beyond the limit is held.
+                let grow = data.len().max(4096).min(limit - data.len());
+                data.reserve_exact(grow);
+            }
+            rx.read_buf(data).await
+        } else {
+            if discard.is_empty() {
+                discard = vec![0u8; READ_CHUNK];
+            }
+            let read = rx.read(&mut discard).await;
+            if matches!(read, Ok(n) if n > 0) {
+                kept.truncated = true;
+            }
+            read
+        };
+        match read {
             Ok(0) => break,
-            Ok(n) => {
-                let room = limit - kept.data.len();
-                if n > room {
+            Ok(_) => {
+                if kept.data.len() > limit {
                     kept.truncated = true;
+                    kept.data.truncate(limit);
                 }
-                kept.data.extend_from_slice(&buf[..n.min(room)]);
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => break,
         }
+    }
+    if kept.data.is_empty() {
+        kept.data = Vec::new();
     }
     kept
 }
@@ -61,6 +90,16 @@ mod tests {
         assert_eq!((exact.data.len(), exact.truncated), (1000, false));
         let over = through_pipe(vec![7; 200_001], 200_000).await;
         assert_eq!((over.data.len(), over.truncated), (200_000, true));
+        let far_over = through_pipe((0..=255).cycle().take(500_000).collect(), 70_000).await;
+        assert_eq!((far_over.data.len(), far_over.truncated), (70_000, true));
+        let expected: Vec<u8> = (0..=255).cycle().take(70_000).collect();
+        assert!(far_over.data == expected, "the first bytes are kept");
+        assert!(
+            far_over.data.capacity() <= 70_000,
+            "nothing past the limit held"
+        );
+        let none = through_pipe(Vec::new(), 1000).await;
+        assert_eq!((none.data.capacity(), none.truncated), (0, false));
         assert_eq!(capture(None, 10).await, Captured::default());
     }
 }

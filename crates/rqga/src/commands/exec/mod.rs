@@ -3,6 +3,15 @@
 //! Each child gets a tokio task that reaps it and drains its pipes; the
 //! outcome waits in [`ExecProcesses`] (shared by all connections) until a
 //! guest-exec-status collects it, once.
+//!
+//! A status request for a child still running waits up to
+//! [`STATUS_WAIT`] for it to end before answering `exited: false`, and
+//! answers as soon as it ended (reaped, output drained).  qemu-ga answers
+//! at once; the answers are the same, but a client that polls without
+//! pausing (common: start a short command, poll until it ends) gets its
+//! result in one or two polls instead of spinning against the child for
+//! the CPU.  The wait is short enough to be invisible to clients that
+//! pause between polls.
 
 mod capture;
 mod spawn;
@@ -35,11 +44,28 @@ struct Outcome {
     err: Captured,
 }
 
+/// How long a status request waits for a running child to end.
+pub const STATUS_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
+
 #[derive(Debug)]
 struct Process {
     pid: i64,
     /// Set once the child is reaped and its output pipes are closed.
     outcome: Mutex<Option<Outcome>>,
+    /// Notified when `outcome` is set.
+    ended: tokio::sync::Notify,
+}
+
+impl Process {
+    /// Waits until the outcome is set, at most `limit`.
+    async fn wait_ended(&self, limit: std::time::Duration) {
+        // Created before looking, so an outcome set in between still
+        // wakes it.
+        let ended = self.ended.notified();
+        if lock(&self.outcome).is_none() {
+            let _ = tokio::time::timeout(limit, ended).await;
+        }
+    }
 }
 
 /// The started processes whose final status was not yet collected.
@@ -76,6 +102,10 @@ fn capture_mode(capture: Option<GuestExecCaptureOutput>) -> Mode {
 
 pub async fn guest_exec_status(h: &Handlers, pid: i64) -> Result<types::GuestExecStatus, QmpError> {
     crate::log::syslog_info(&format!("guest-exec-status called, pid: {}", pid as u32));
+    let process = lock(&h.exec.list).iter().find(|p| p.pid == pid).cloned();
+    if let Some(process) = process {
+        process.wait_ended(STATUS_WAIT).await;
+    }
     let outcome = {
         let mut list = lock(&h.exec.list);
         let index = list
@@ -148,6 +178,7 @@ pub async fn guest_exec(
     let process = Arc::new(Process {
         pid,
         outcome: Mutex::new(None),
+        ended: tokio::sync::Notify::new(),
     });
     lock(&h.exec.list).push(process.clone());
 
@@ -170,6 +201,7 @@ pub async fn guest_exec(
             out,
             err,
         });
+        process.ended.notify_waiters();
     });
     Ok(types::GuestExec { pid })
 }
