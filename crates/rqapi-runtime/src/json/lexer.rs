@@ -4,6 +4,9 @@
 /// Longest single token QEMU's lexer accepts (64 MiB).
 pub(crate) const MAX_TOKEN_SIZE: usize = 64 << 20;
 
+/// A token this long gets a buffer for the longest one (see `run`).
+const HUGE_TOKEN: usize = 1 << 20;
+
 /// One token, with its raw text where it has one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Token<'a> {
@@ -332,6 +335,15 @@ impl Lexer {
                 // The string starts in this chunk, at `seg`.
                 self.quote_dropped = Some(input[seg]);
                 from += 1;
+            }
+            let len = self.pending.len() + (input.len() - from);
+            if len >= HUGE_TOKEN && self.pending.capacity() <= MAX_TOKEN_SIZE {
+                // A large token: address space for the largest at once (only
+                // touched pages cost memory), so the buffer never moves
+                // again, backed by huge pages.
+                self.pending
+                    .reserve_exact(MAX_TOKEN_SIZE + 1 - self.pending.len());
+                super::pages::prefer_huge_pages(&self.pending);
             }
             self.pending.extend_from_slice(&input[from..]);
         }
