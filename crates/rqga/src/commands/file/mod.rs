@@ -5,7 +5,7 @@
 //! whichever client asks.  File I/O runs on tokio's blocking pool; each
 //! handle has its own lock, so a long read holds up only its own handle.
 
-pub(crate) mod heap;
+mod heap;
 mod io;
 mod open;
 pub mod qstring;
