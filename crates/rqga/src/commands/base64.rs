@@ -2,9 +2,11 @@
 //! QEMU's `qbase64_decode` (a character check,
 //! then GLib's lenient `g_base64_decode`) and GLib's padded encoding.
 //!
-//! The decoder is a state machine so that a 64 MiB `buf-b64` can be
-//! decoded piecewise straight into the file, without a second full copy;
-//! fed all at once or in pieces it gives the same bytes as GLib.
+//! A 64 MiB `buf-b64` is decoded piecewise straight into the file,
+//! without a second full copy: the whole quanta before the first `=` or
+//! newline (all of them, in what clients send) are plain base64 and go
+//! through base64-simd; the rest goes through GLib's state machine, which
+//! gives the same bytes fed all at once or in pieces.
 
 use std::ops::ControlFlow;
 
@@ -16,8 +18,8 @@ pub const INVALID_CHARACTERS: &str = "Base64 data contains invalid characters";
 
 /// A base64 argument that passed `qbase64_decode`'s check (only the
 /// alphabet, `=` and newline; a NUL, which qemu-ga holds as C0 80, fails
-/// it too), split where
-/// the fast decoder must hand over to GLib's state machine.
+/// it too), split where the SIMD decoder hands over to GLib's state
+/// machine.
 #[derive(Debug, Clone, Copy)]
 pub struct Text<'a> {
     bytes: &'a [u8],
@@ -255,8 +257,8 @@ mod tests {
         assert_eq!(decoded_len(text), whole.len());
     }
 
-    /// The fast path (plain quanta through the `base64` crate, pieces of
-    /// any size) gives GLib's bytes, wherever `=` and newlines fall.
+    /// The fast path (plain quanta through base64-simd, pieces of any
+    /// size) gives GLib's bytes, wherever `=` and newlines fall.
     #[test]
     fn fast_path_equals_state_machine() {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
