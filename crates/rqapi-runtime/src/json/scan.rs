@@ -29,6 +29,12 @@ pub(crate) fn lexer_plain_run(bytes: &[u8], quote: u8) -> usize {
     })
 }
 
+/// ASCII bytes up to the first backslash (a string body that is all such
+/// bytes is its own value).
+pub(crate) fn ascii_until_backslash(bytes: &[u8]) -> usize {
+    prefix(bytes, |b| (b < 0x80) & (b != b'\\'))
+}
+
 /// Bytes up to the first backslash.
 pub(crate) fn until_backslash(bytes: &[u8]) -> usize {
     prefix(bytes, |b| b != b'\\')
@@ -68,6 +74,14 @@ mod tests {
                 assert_eq!(
                     until_backslash(&bytes),
                     if special == b'\\' { at } else { LEN }
+                );
+                assert_eq!(
+                    ascii_until_backslash(&bytes),
+                    if special == b'\\' || special >= 0x80 {
+                        at
+                    } else {
+                        LEN
+                    }
                 );
             }
         }

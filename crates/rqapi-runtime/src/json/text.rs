@@ -92,6 +92,13 @@ fn hex4(raw: &[u8], at: usize) -> Option<u32> {
 /// Decodes the body of a string token (without its `quote`s), reusing
 /// its buffer when it has no escapes: a large string is not held twice.
 pub(crate) fn decode_owned_string(quote: u8, mut body: Vec<u8>) -> Result<String, JsonError> {
+    // Usual case (base64 data): ASCII without escapes, one pass to know.
+    if super::scan::ascii_until_backslash(&body) == body.len() {
+        match String::from_utf8(body) {
+            Ok(s) => return Ok(s),
+            Err(e) => body = e.into_bytes(),
+        }
+    }
     if super::scan::until_backslash(&body) == body.len() {
         match String::from_utf8(body) {
             Ok(s) if s.is_ascii() || s.chars().all(|c| is_valid_codepoint(u32::from(c))) => {
