@@ -31,3 +31,25 @@ pub(crate) fn prefer_huge_pages(buf: &Vec<u8>) {
     #[cfg(not(target_os = "linux"))]
     let _ = buf;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hint_keeps_contents_and_tolerates_small_buffers() {
+        let mut big: Vec<u8> = Vec::with_capacity(3 * HUGE_PAGE + 5);
+        big.extend((0..HUGE_PAGE + 7).map(|i| i as u8));
+        prefer_huge_pages(&big);
+        big.extend_from_slice(&[1, 2, 3]);
+        assert!(
+            big[..HUGE_PAGE + 7]
+                .iter()
+                .enumerate()
+                .all(|(i, &b)| b == i as u8)
+        );
+        assert_eq!(big[HUGE_PAGE + 7..], [1, 2, 3]);
+        prefer_huge_pages(&Vec::new());
+        prefer_huge_pages(&vec![0; 10]);
+    }
+}
