@@ -297,6 +297,64 @@ fn token_size_limit() {
     );
 }
 
+/// All messages `input` yields when it arrives in pieces of `sizes`
+/// (cycled), as a socket delivers a large request.
+fn read_in_pieces(input: &[u8], sizes: &[usize]) -> Vec<Result<Value, String>> {
+    let mut reader = Reader::new();
+    let mut out = Vec::new();
+    let mut rest = input;
+    for &size in sizes.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (piece, tail) = rest.split_at(size.min(rest.len()));
+        out.extend(reader.feed(piece).map(|m| m.map_err(|e| e.to_string())));
+        rest = tail;
+    }
+    out
+}
+
+#[test]
+fn large_strings_across_pieces() {
+    const MAX: usize = 64 << 20;
+    let string = |quote: u8, len: usize, tail: &[u8]| {
+        let mut s = vec![b'A'; len];
+        s[0] = quote;
+        s[len - 1] = quote;
+        s.extend_from_slice(tail);
+        s
+    };
+    let cases = [
+        // At the limits, as in `token_size_limit`.
+        string(b'"', MAX - 1, b" "),
+        string(b'"', MAX, b" "),
+        // Cut one byte before its closing quote, which then opens a string.
+        string(b'"', MAX + 2, b" {}"),
+        // Single quotes, an escape, raw UTF-8 and an invalid byte.
+        string(b'\'', 200_000, b" "),
+        [&string(b'"', 100_000, b"")[..99_999], b"\\n\xc3\xa9\""].concat(),
+        [&string(b'"', 100_000, b"")[..99_999], b"\xff\""].concat(),
+        [&b"{\"a\": "[..], &string(b'"', 150_000, b"}")].concat(),
+    ];
+    for input in &cases {
+        let whole = read(input);
+        // Cut right after the opening quote, and at socket-like sizes
+        // (fewer cuts through the huge ones: this is a debug build).
+        let cuts: &[&[usize]] = if input.len() > MAX / 2 {
+            &[&[1, 1 << 20]]
+        } else {
+            &[&[1, 65536], &[65536], &[7, 1, 100_003]]
+        };
+        for &sizes in cuts {
+            let got = read_in_pieces(input, sizes);
+            assert_eq!(got.len(), whole.len(), "{sizes:?}");
+            for (g, w) in got.iter().zip(&whole) {
+                assert!(g == w, "{sizes:?}: {:.80?} != {:.80?}", g, w);
+            }
+        }
+    }
+}
+
 #[test]
 fn error_texts_are_qemus() {
     assert_eq!(

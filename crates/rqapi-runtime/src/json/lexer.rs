@@ -4,6 +4,9 @@
 /// Longest single token QEMU's lexer accepts (64 MiB).
 pub(crate) const MAX_TOKEN_SIZE: usize = 64 << 20;
 
+/// A token this long gets a buffer for the longest one (see `run`).
+const HUGE_TOKEN: usize = 1 << 20;
+
 /// One token, with its raw text where it has one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Token<'a> {
@@ -44,10 +47,13 @@ pub(crate) trait TokenSink {
     type Output;
     fn event(&mut self, event: LexEvent<'_>) -> Option<Self::Output>;
 
-    /// A string token that spanned input chunks, handed over with its
-    /// buffer so that a large string need not be copied.
-    fn owned_string(&mut self, raw: Vec<u8>) -> Option<Self::Output> {
-        self.event(LexEvent::Token(Token::String(&raw)))
+    /// A string token that spanned input chunks: its body (without the
+    /// quotes) handed over in its buffer, so that a large string is
+    /// neither copied nor moved.
+    fn owned_string(&mut self, quote: u8, mut body: Vec<u8>) -> Option<Self::Output> {
+        body.insert(0, quote);
+        body.push(quote);
+        self.event(LexEvent::Token(Token::String(&body)))
     }
 }
 
@@ -102,6 +108,9 @@ pub(crate) struct Lexer {
     state: State,
     /// Text of the current token from earlier chunks.
     pending: Vec<u8>,
+    /// The opening quote of a string token whose text went to `pending`
+    /// without it (the body, once complete, becomes the value's buffer).
+    quote_dropped: Option<u8>,
 }
 
 /// Token kinds that carry text.
@@ -140,12 +149,19 @@ impl Lexer {
         Lexer {
             state: State::Start,
             pending: Vec::new(),
+            quote_dropped: None,
         }
     }
 
     pub(crate) fn reset(&mut self) {
         self.state = State::Start;
         self.pending = Vec::new();
+        self.quote_dropped = None;
+    }
+
+    /// Bytes of the current token held from earlier chunks.
+    fn held(&self) -> usize {
+        self.pending.len() + usize::from(self.quote_dropped.is_some())
     }
 
     /// Whether no token is in progress.
@@ -209,7 +225,7 @@ impl Lexer {
                 State::String { quote } => {
                     // Fast path: the run of plain string bytes, capped so the
                     // size limit still trips at exactly one byte past it.
-                    let room = MAX_TOKEN_SIZE + 1 - (self.pending.len() + i - seg);
+                    let room = MAX_TOKEN_SIZE + 1 - (self.held() + i - seg);
                     let end = input.len().min(i + room);
                     let run = super::scan::lexer_plain_run(&input[i..end], quote);
                     if run > 0 {
@@ -285,10 +301,12 @@ impl Lexer {
                         i += 1;
                     }
                     self.state = State::Start;
-                    if matches!(kind, Kind::String) && !self.pending.is_empty() {
-                        self.pending.extend_from_slice(&input[seg..i]);
-                        let raw = std::mem::take(&mut self.pending);
-                        sink.owned_string(raw)
+                    if let Some(quote) = self.quote_dropped.take() {
+                        // Only string tokens drop their quote; this one's
+                        // closing quote is `input[i - 1]`.
+                        self.pending.extend_from_slice(&input[seg..i - 1]);
+                        let body = std::mem::take(&mut self.pending);
+                        sink.owned_string(quote, body)
                     } else {
                         let out = sink.event(LexEvent::Token(kind.token(self.text(input, seg, i))));
                         self.clear_pending();
@@ -308,13 +326,33 @@ impl Lexer {
             }
         }
         if self.state.in_token() {
-            self.pending.extend_from_slice(&input[seg..]);
+            let string = matches!(
+                self.state,
+                State::String { .. } | State::StringEscape { .. }
+            );
+            let mut from = seg;
+            if string && self.quote_dropped.is_none() && self.pending.is_empty() {
+                // The string starts in this chunk, at `seg`.
+                self.quote_dropped = Some(input[seg]);
+                from += 1;
+            }
+            let len = self.pending.len() + (input.len() - from);
+            if len >= HUGE_TOKEN && self.pending.capacity() <= MAX_TOKEN_SIZE {
+                // A large token: address space for the largest at once (only
+                // touched pages cost memory), so the buffer never moves
+                // again, backed by huge pages.
+                self.pending
+                    .reserve_exact(MAX_TOKEN_SIZE + 1 - self.pending.len());
+                super::pages::prefer_huge_pages(&self.pending);
+            }
+            self.pending.extend_from_slice(&input[from..]);
         }
         (input.len(), None)
     }
 
     /// Forgets the token text, and its memory when a huge token held much.
     fn clear_pending(&mut self) {
+        self.quote_dropped = None;
         if self.pending.capacity() > 1 << 16 {
             self.pending = Vec::new();
         } else {
@@ -329,16 +367,20 @@ impl Lexer {
         end: usize,
         sink: &mut S,
     ) -> Option<S::Output> {
-        if self.pending.len() + (end - seg) <= MAX_TOKEN_SIZE {
+        if self.held() + (end - seg) <= MAX_TOKEN_SIZE {
             return None;
         }
         self.state = State::Start;
         self.pending = Vec::new();
+        self.quote_dropped = None;
         sink.event(LexEvent::TokenTooBig)
     }
 
     /// The current token's text: earlier chunks' part plus `input[seg..end]`.
     fn text<'a>(&'a mut self, input: &'a [u8], seg: usize, end: usize) -> &'a [u8] {
+        if let Some(quote) = self.quote_dropped.take() {
+            self.pending.insert(0, quote);
+        }
         if self.pending.is_empty() {
             &input[seg..end]
         } else {

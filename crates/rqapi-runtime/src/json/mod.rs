@@ -15,6 +15,7 @@ mod chunks;
 mod error;
 mod lexer;
 mod number;
+mod pages;
 mod parser;
 mod qdict_order;
 mod reader;

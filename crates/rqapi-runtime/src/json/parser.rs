@@ -48,9 +48,9 @@ enum Frame {
 /// Incremental recursive-descent parser for one message.
 #[derive(Debug, Default)]
 struct Parser {
-    /// The buffer of the string token being pushed, when the lexer handed
-    /// it over ([`TokenSink::owned_string`]).
-    owned: Option<Vec<u8>>,
+    /// The quote and body of the string token being pushed, when the
+    /// lexer handed its buffer over ([`TokenSink::owned_string`]).
+    owned: Option<(u8, Vec<u8>)>,
     stack: Vec<Frame>,
     result: Option<Value>,
     error: Option<JsonError>,
@@ -108,7 +108,7 @@ impl Parser {
                 return Ok(());
             }
             Token::String(raw) => match self.owned.take() {
-                Some(raw) => Value::String(text::decode_owned_string(raw)?),
+                Some((quote, body)) => Value::String(text::decode_owned_string(quote, body)?),
                 None => {
                     let mut s = String::with_capacity(raw.len() - 2);
                     text::decode_string(raw, &mut s)?;
@@ -212,14 +212,16 @@ impl Streamer {
         self.accept(token, None)
     }
 
-    /// `token`, or a string token whose text is `owned` (then `token` is
-    /// an empty placeholder and only its kind counts).
+    /// `token`, or a string token whose quote and body are `owned` (then
+    /// `token` is an empty placeholder and only its kind counts).
     fn accept(
         &mut self,
         token: Token<'_>,
-        owned: Option<Vec<u8>>,
+        owned: Option<(u8, Vec<u8>)>,
     ) -> Option<Result<Value, JsonError>> {
-        let len = owned.as_ref().map_or_else(|| token.len(), Vec::len);
+        let len = owned
+            .as_ref()
+            .map_or_else(|| token.len(), |(_, body)| body.len() + 2);
         match token {
             Token::LCurly => self.braces += 1,
             Token::RCurly => self.braces -= 1,
@@ -265,7 +267,7 @@ impl TokenSink for Streamer {
         }
     }
 
-    fn owned_string(&mut self, raw: Vec<u8>) -> Option<Self::Output> {
-        self.accept(Token::String(b"\"\""), Some(raw))
+    fn owned_string(&mut self, quote: u8, body: Vec<u8>) -> Option<Self::Output> {
+        self.accept(Token::String(b"\"\""), Some((quote, body)))
     }
 }

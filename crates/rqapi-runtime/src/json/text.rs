@@ -89,26 +89,31 @@ fn hex4(raw: &[u8], at: usize) -> Option<u32> {
     u32::from_str_radix(text, 16).ok()
 }
 
-/// Decodes a complete string token (with its quotes), reusing its buffer
-/// when it has no escapes: a large string is not held twice.
-pub(crate) fn decode_owned_string(mut raw: Vec<u8>) -> Result<String, JsonError> {
-    let body_end = raw.len() - 1;
-    if super::scan::until_backslash(&raw[1..body_end]) == body_end - 1 {
-        raw.truncate(body_end);
-        raw.remove(0);
-        match String::from_utf8(raw) {
+/// Decodes the body of a string token (without its `quote`s), reusing
+/// its buffer when it has no escapes: a large string is not held twice.
+pub(crate) fn decode_owned_string(quote: u8, mut body: Vec<u8>) -> Result<String, JsonError> {
+    // Usual case (base64 data): ASCII without escapes, one pass to know.
+    if super::scan::ascii_until_backslash(&body) == body.len() {
+        match String::from_utf8(body) {
+            Ok(s) => return Ok(s),
+            Err(e) => body = e.into_bytes(),
+        }
+    }
+    if super::scan::until_backslash(&body) == body.len() {
+        match String::from_utf8(body) {
             Ok(s) if s.is_ascii() || s.chars().all(|c| is_valid_codepoint(u32::from(c))) => {
                 return Ok(s);
             }
-            Ok(s) => raw = s.into_bytes(),
-            Err(e) => raw = e.into_bytes(),
+            Ok(s) => body = s.into_bytes(),
+            Err(e) => body = e.into_bytes(),
         }
-        // Not valid as it stands: decode it the usual way for QEMU's error.
-        raw.insert(0, b'"');
-        raw.push(b'"');
     }
-    let mut out = String::with_capacity(raw.len() - 2);
-    decode_string(&raw, &mut out)?;
+    // Escapes, or not valid as it stands: decode it the usual way (with
+    // the quotes, which QEMU's error texts may show).
+    body.insert(0, quote);
+    body.push(quote);
+    let mut out = String::with_capacity(body.len() - 2);
+    decode_string(&body, &mut out)?;
     Ok(out)
 }
 

@@ -52,6 +52,12 @@ impl Client {
         lines
     }
 
+    /// Blocks until the next response line has arrived whole (it stays
+    /// buffered for [`Client::line`]).
+    pub fn wait_for_line(&mut self) {
+        self.wait_line();
+    }
+
     /// The next response line (without its `\n`).
     pub fn line(&mut self) -> Vec<u8> {
         let end = self.wait_line();

@@ -9,10 +9,12 @@
 
 use std::fs::File;
 use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
+use std::ops::ControlFlow;
 
 use rqapi_runtime::qmp::QmpError;
 
-use crate::commands::base64::{self, Decoder};
+use super::heap;
+use crate::commands::base64;
 use crate::qapi::types;
 use crate::sys::io_error_text;
 
@@ -76,6 +78,8 @@ impl OpenFile {
                         if encoded.capacity() == 0 {
                             // Untouched capacity costs no memory.
                             encoded.reserve_exact(base64::encoded_len(count));
+                            let addr = encoded.as_ptr() as usize;
+                            heap::prefer_huge_pages(addr, encoded.capacity());
                         }
                         base64::encode_append(&step, &mut encoded);
                         filled = 0;
@@ -109,27 +113,28 @@ impl OpenFile {
                 .map_err(|e| error("failed to seek file", &e))?;
             self.state = RwState::New;
         }
-        let text = base64::checked(buf_b64)?;
-        let available = base64::decoded_len(text);
+        let text = base64::Text::new(buf_b64)?;
+        let available = text.decoded_len();
         let count = match count {
             None => available,
             Some(n) if n < 0 || n as u64 > available as u64 => return Err(invalid_count(n)),
             Some(n) => n as usize,
         };
-        let mut decoder = Decoder::default();
-        let mut decoded = Vec::with_capacity(count.min(STEP) + 3);
         let mut written = 0;
-        for piece in text.chunks(STEP / 3 * 4) {
-            if written == count {
-                break;
-            }
-            decoded.clear();
-            decoder.decode_into(piece, &mut decoded);
+        let flow = text.decode_in_steps(STEP, |decoded| {
             let take = decoded.len().min(count - written);
-            self.file
-                .write_all(&decoded[..take])
-                .map_err(|e| error("failed to write to file", &e))?;
+            if let Err(e) = self.file.write_all(&decoded[..take]) {
+                return ControlFlow::Break(Err(error("failed to write to file", &e)));
+            }
             written += take;
+            if written == count {
+                // The rest is not decoded.
+                return ControlFlow::Break(Ok(()));
+            }
+            ControlFlow::Continue(())
+        });
+        if let ControlFlow::Break(Err(e)) = flow {
+            return Err(e);
         }
         self.state = RwState::Writing;
         Ok(types::GuestFileWrite {

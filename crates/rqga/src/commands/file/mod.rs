@@ -5,6 +5,7 @@
 //! whichever client asks.  File I/O runs on tokio's blocking pool; each
 //! handle has its own lock, so a long read holds up only its own handle.
 
+mod heap;
 mod io;
 mod open;
 pub mod qstring;
@@ -70,8 +71,10 @@ async fn blocking<T: Send + 'static>(
 
 impl FileHandles {
     /// Handles numbered from the agent's persistent state, which is
-    /// saved each time a handle is handed out.
+    /// saved each time a handle is handed out.  Being the agent's, this
+    /// also sets the allocator up for large transfers ([`heap`]).
     pub fn persistent(state: Arc<Mutex<PersistentState>>) -> Self {
+        heap::return_large_buffers();
         Self::with_counter(HandleCounter::Persistent(state))
     }
 
