@@ -102,7 +102,7 @@ pub fn parse_schema_with(fname: &str, options: &ParseOptions) -> Result<ParsedSc
     let text = read_source(fname, &mut state.bytes_read)
         .map_err(|e| Error::bare(format!("can't read schema file '{fname}': {}", e.0)))?;
     state.included.insert(abspath(&state.cwd, fname));
-    state.parse_file(fname, &text, None, 0)?;
+    state.parse_file(fname, text, None, 0)?;
     Ok(state.out)
 }
 
@@ -124,11 +124,10 @@ impl SchemaState {
     fn parse_file(
         &mut self,
         fname: &str,
-        text: &str,
+        mut text: String,
         parent: Option<Arc<SourceInfo>>,
         depth: usize,
     ) -> Result<()> {
-        let mut text = text.to_owned();
         if !text.ends_with('\n') {
             text.push('\n');
         }
@@ -230,7 +229,7 @@ impl SchemaState {
                 format!("can't read include file '{incl_fname}': {}", e.0),
             )
         })?;
-        self.parse_file(&incl_fname, &text, Some(Arc::new(info)), depth + 1)
+        self.parse_file(&incl_fname, text, Some(Arc::new(info)), depth + 1)
     }
 
     fn pragmas(&mut self, expr: &Dict, info: &SourceInfo) -> Result<()> {
