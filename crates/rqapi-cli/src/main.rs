@@ -51,6 +51,10 @@ fn main() -> ExitCode {
 
 // mimalloc: the front end allocates many small strings; measured against
 // glibc malloc on `rqapi check` of QEMU's full schema (see the schema
-// crate's benches/load.rs header).
+// crate's benches/load.rs header). Its v2 line (Cargo feature `v2`) packs
+// that check into 19 MB of resident memory where v3 takes 27 MB: on
+// Linux mimalloc asks for transparent huge pages, and the kernel zeroes
+// every 2 MiB page touched, so the check's system time follows its
+// footprint (3.7 -> 2.5 ms).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

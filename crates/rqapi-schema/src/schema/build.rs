@@ -78,7 +78,8 @@ impl Builder {
         }
         // Every expression defines about one entity, plus implicit types
         // and builtins: sizing up front avoids re-copying large vectors.
-        let capacity = parsed.exprs.len() * 2 + 64;
+        // Not more: unused room still costs (see `parser::parse_schema_with`).
+        let capacity = parsed.exprs.len() * 3 / 2 + 64;
         let mut builder = Builder {
             fname: fname.to_owned(),
             schema_dir: dirname(fname).to_owned(),
