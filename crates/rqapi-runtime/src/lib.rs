@@ -11,6 +11,7 @@
 
 pub mod client;
 pub mod json;
+pub mod memory;
 pub mod qapi;
 pub mod qmp;
 pub mod server;

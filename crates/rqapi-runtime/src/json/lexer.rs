@@ -343,7 +343,7 @@ impl Lexer {
                 // again, backed by huge pages.
                 self.pending
                     .reserve_exact(MAX_TOKEN_SIZE + 1 - self.pending.len());
-                super::pages::prefer_huge_pages(&self.pending);
+                crate::memory::prefer_huge_pages(self.pending.as_ptr(), self.pending.capacity());
             }
             self.pending.extend_from_slice(&input[from..]);
         }

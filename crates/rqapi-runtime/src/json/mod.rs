@@ -15,7 +15,6 @@ mod chunks;
 mod error;
 mod lexer;
 mod number;
-mod pages;
 mod parser;
 mod qdict_order;
 mod reader;

@@ -24,31 +24,3 @@ pub(crate) fn return_large_buffers() {
         });
     }
 }
-
-/// Smallest buffer worth backing with transparent huge pages.
-const HUGE_PAGE: usize = 2 << 20;
-
-/// Asks the kernel to back the `len` bytes of an allocation at `addr`
-/// with transparent huge pages.  Filling a fresh 64 MiB buffer otherwise
-/// takes 16384 page faults; measured here, encoding 48 MiB into such a
-/// buffer took 45-70 ms with 4 KiB pages and 15-25 ms with huge ones.
-/// Only a hint: where THP is off or unavailable nothing changes.
-pub(crate) fn prefer_huge_pages(addr: usize, len: usize) {
-    #[cfg(target_os = "linux")]
-    {
-        let aligned = addr.next_multiple_of(HUGE_PAGE);
-        let end = (addr + len) / HUGE_PAGE * HUGE_PAGE;
-        if end > aligned {
-            // SAFETY: MADV_HUGEPAGE only changes how pages are backed,
-            // never their contents, so no memory is invalidated (and the
-            // caller names its own allocation).
-            unsafe {
-                libc::madvise(
-                    aligned as *mut libc::c_void,
-                    end - aligned,
-                    libc::MADV_HUGEPAGE,
-                );
-            }
-        }
-    }
-}

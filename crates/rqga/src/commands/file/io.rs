@@ -13,7 +13,6 @@ use std::ops::ControlFlow;
 
 use rqapi_runtime::qmp::QmpError;
 
-use super::heap;
 use crate::commands::base64;
 use crate::qapi::types;
 use crate::sys::io_error_text;
@@ -78,8 +77,10 @@ impl OpenFile {
                         if encoded.capacity() == 0 {
                             // Untouched capacity costs no memory.
                             encoded.reserve_exact(base64::encoded_len(count));
-                            let addr = encoded.as_ptr() as usize;
-                            heap::prefer_huge_pages(addr, encoded.capacity());
+                            rqapi_runtime::memory::prefer_huge_pages(
+                                encoded.as_ptr(),
+                                encoded.capacity(),
+                            );
                         }
                         base64::encode_append(&step, &mut encoded);
                         filled = 0;
