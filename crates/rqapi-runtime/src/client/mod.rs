@@ -14,6 +14,7 @@ mod error;
 mod events;
 mod qmp;
 mod reader;
+mod routing;
 
 pub use agent::{GuestAgentClient, GuestAgentOptions, QGA_NO_REPLY_COMMANDS};
 pub use error::ClientError;
