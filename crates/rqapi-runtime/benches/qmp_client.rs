@@ -8,7 +8,9 @@
 //! floor); `query-qmp-schema` fetch+parse against the raw fetch (QEMU's
 //! own production and transfer time). Then against our QMP server (this
 //! binary re-run as a server process) and against a minimal echo process
-//! (the machine's wake-up floor between two processes).
+//! (the machine's wake-up floor between two processes) and an echo server
+//! on our tokio transport (the floor of any async server here: one more
+//! system call, `epoll_wait`, per round trip).
 
 #[path = "../tests/server_support/demo.rs"]
 mod demo;
@@ -235,6 +237,28 @@ fn serve_echo(socket: &Path) {
     }
 }
 
+/// Echoes bytes back through our tokio transport on a current_thread
+/// runtime: the floor of any async server on this machine.
+fn serve_tokio_echo(socket: &Path) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    runtime().block_on(async {
+        let incoming = Incoming::open(&Address::Unix(socket.to_owned()), &ListenOptions::default())
+            .await
+            .expect("listen");
+        let Incoming::Listener(listener) = incoming else {
+            return;
+        };
+        while let Ok(mut connection) = listener.accept().await {
+            let mut buf = vec![0u8; 65536];
+            while let Ok(n) = connection.read(&mut buf).await {
+                if n == 0 || connection.write_all(&buf[..n]).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
+}
+
 fn print_table(cases: &[Case]) {
     println!();
     println!(
@@ -270,10 +294,20 @@ fn main() {
     match std::env::var(ROLE).as_deref() {
         Ok("server") => return serve_demo(Path::new(&args[1])),
         Ok("echo") => return serve_echo(Path::new(&args[1])),
+        Ok("tokio-echo") => return serve_tokio_echo(Path::new(&args[1])),
         Ok("client") => {
             // For profiling one client alone: RQAPI_BENCH_ROLE=client BENCH SOCKET
             let count = env_number("RQAPI_BENCH_COUNT", 5000);
             let (wall, cpu) = rqapi_client(Path::new(&args[1]), true, count, "query-version");
+            println!("{count} round trips: wall {wall:?}, client CPU {cpu:?}");
+            return;
+        }
+        Ok("raw-client") => {
+            // The floor client alone, e.g. to profile a server:
+            // RQAPI_BENCH_ROLE=raw-client BENCH SOCKET [echo]
+            let count = env_number("RQAPI_BENCH_COUNT", 5000);
+            let qmp = (args.get(2).map(String::as_str) != Some("echo")).then_some(true);
+            let (wall, cpu) = raw_client(Path::new(&args[1]), qmp, count, "query-version");
             println!("{count} round trips: wall {wall:?}, client CPU {cpu:?}");
             return;
         }
@@ -284,6 +318,7 @@ fn main() {
     let qemu = qemu::Qemu::start("qmp_client bench");
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut echo, echo_socket) = spawn_role("echo", dir.path());
+    let (mut tokio_echo, tokio_echo_socket) = spawn_role("tokio-echo", dir.path());
     let (mut server, server_socket) = spawn_role("server", dir.path());
     let python = count / 5;
     let mut cases = Vec::new();
@@ -319,10 +354,14 @@ fn main() {
         ]);
     }
     let (e, s) = (echo_socket.as_path(), server_socket.as_path());
+    let t = tokio_echo_socket.as_path();
     let v = "query-version";
     cases.extend([
         Case::new("echo process", "raw socket (floor)", count, move || {
             Some(raw_client(e, None, count, v))
+        }),
+        Case::new("tokio echo", "raw socket", count, move || {
+            Some(raw_client(t, None, count, v))
         }),
         Case::new("rqapi server", "raw socket", count, move || {
             Some(raw_client(s, Some(true), count, v))
@@ -342,7 +381,7 @@ fn main() {
             }
         }
     }
-    for child in [&mut echo, &mut server] {
+    for child in [&mut echo, &mut tokio_echo, &mut server] {
         let _ = child.kill();
         let _ = child.wait();
     }
