@@ -85,6 +85,9 @@ pub(crate) async fn run(
     let in_band = tokio::spawn(session.clone().run_in_band(queue_rx));
     let mut out_of_band = JoinSet::new();
     let mut input = MessageInput::new(reader, client);
+    // One registration with the token for the whole connection.
+    let cancelled = shutdown.cancelled();
+    tokio::pin!(cancelled);
     loop {
         let step = async {
             session.output.wait_below(high_water).await;
@@ -92,7 +95,8 @@ pub(crate) async fn run(
             (slot, input.next().await)
         };
         let (slot, message) = tokio::select! {
-            () = shutdown.cancelled() => break,
+            biased;
+            () = &mut cancelled => break,
             step = step => step,
         };
         let (Ok(slot), Ok(Some(message))) = (slot, message) else {
@@ -127,7 +131,19 @@ pub(crate) async fn run(
 /// QEMU's `qmp_is_oob`: such requests bypass the queue even when `oob` is
 /// not enabled (they are then rejected at once).
 fn is_oob(message: &Message) -> bool {
-    matches!(message, Ok(Value::Object(m)) if m.contains_key("exec-oob") && !m.contains_key("execute"))
+    let Ok(Value::Object(members)) = message else {
+        return false;
+    };
+    // A scan beats two hash lookups on a request's few members.
+    let (mut oob, mut execute) = (false, false);
+    for name in members.keys() {
+        match name.as_str() {
+            "exec-oob" => oob = true,
+            "execute" => execute = true,
+            _ => {}
+        }
+    }
+    oob && !execute
 }
 
 impl Session {
