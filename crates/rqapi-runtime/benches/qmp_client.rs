@@ -6,7 +6,7 @@
 //! sequential `query-version` round trips: our client, Python's qemu.qmp
 //! (subprocess, when importable) and a raw blocking socket client (the
 //! floor); `query-qmp-schema` fetch+parse against the raw fetch (QEMU's
-//! own production and transfer time). Then against our QMP server (this
+//! own production and transfer time) and against parsing alone. Then against our QMP server (this
 //! binary re-run as a server process) and against a minimal echo process
 //! (the machine's wake-up floor between two processes) and an echo server
 //! on our tokio transport (the floor of any async server here: one more
@@ -169,6 +169,22 @@ fn raw_client(
     (wall.elapsed(), cpu_now() - cpu)
 }
 
+/// Fetches the answer to `command` once, then times parsing it `count`
+/// times with the client's JSON reader: the parsing share of a fetch.
+fn parse_only(socket: &Path, count: usize, command: &str) -> (Duration, Duration) {
+    let mut raw = RawClient::connect(socket, true, false);
+    let request = format!("{{\"execute\":\"{command}\",\"id\":1}}\n");
+    let len = raw.round_trip(request.as_bytes());
+    let answer = &raw.buf[..len];
+    let (wall, cpu) = (Instant::now(), cpu_now());
+    for _ in 0..count {
+        let mut reader = rqapi_runtime::json::Reader::new();
+        let parsed: Vec<_> = reader.feed(answer).collect();
+        assert!(matches!(parsed.as_slice(), [Ok(Value::Object(_))]));
+    }
+    (wall.elapsed(), cpu_now() - cpu)
+}
+
 fn python_client(socket: &Path, count: usize, command: &str) -> Option<(Duration, Duration)> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/bench_qemu_qmp.py");
     let output = Command::new("python3")
@@ -296,18 +312,21 @@ fn main() {
         Ok("echo") => return serve_echo(Path::new(&args[1])),
         Ok("tokio-echo") => return serve_tokio_echo(Path::new(&args[1])),
         Ok("client") => {
-            // For profiling one client alone: RQAPI_BENCH_ROLE=client BENCH SOCKET
+            // For profiling one client alone:
+            // RQAPI_BENCH_ROLE=client BENCH SOCKET [COMMAND]
             let count = env_number("RQAPI_BENCH_COUNT", 5000);
-            let (wall, cpu) = rqapi_client(Path::new(&args[1]), true, count, "query-version");
+            let command = args.get(2).map_or("query-version", String::as_str);
+            let (wall, cpu) = rqapi_client(Path::new(&args[1]), true, count, command);
             println!("{count} round trips: wall {wall:?}, client CPU {cpu:?}");
             return;
         }
         Ok("raw-client") => {
             // The floor client alone, e.g. to profile a server:
-            // RQAPI_BENCH_ROLE=raw-client BENCH SOCKET [echo]
+            // RQAPI_BENCH_ROLE=raw-client BENCH SOCKET [echo|qmp [COMMAND]]
             let count = env_number("RQAPI_BENCH_COUNT", 5000);
             let qmp = (args.get(2).map(String::as_str) != Some("echo")).then_some(true);
-            let (wall, cpu) = raw_client(Path::new(&args[1]), qmp, count, "query-version");
+            let command = args.get(3).map_or("query-version", String::as_str);
+            let (wall, cpu) = raw_client(Path::new(&args[1]), qmp, count, command);
             println!("{count} round trips: wall {wall:?}, client CPU {cpu:?}");
             return;
         }
@@ -347,6 +366,9 @@ fn main() {
             }),
             Case::new("QEMU 7.2", "schema rqapi+parse", 10, move || {
                 Some(rqapi_client(q, false, 10, schema))
+            }),
+            Case::new("(in memory)", "schema parse only", 10, move || {
+                Some(parse_only(q, 10, schema))
             }),
             Case::new("QEMU 7.2 oob", "schema qemu.qmp", 10, move || {
                 python_client(q, 10, schema)
