@@ -159,6 +159,14 @@ impl UnixWriter {
     }
 }
 
+impl Drop for UnixWriter {
+    fn drop(&mut self) {
+        // As tokio's write halves do: the peer sees end of input even
+        // while our reading half lives on.
+        let _ = rustix::net::shutdown(self.socket.get_ref(), Shutdown::Write);
+    }
+}
+
 impl AsyncWrite for UnixWriter {
     fn poll_write(
         self: Pin<&mut Self>,
