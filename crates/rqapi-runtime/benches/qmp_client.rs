@@ -104,17 +104,38 @@ fn rqapi_client(socket: &Path, oob: bool, count: usize, command: &str) -> (Durat
     })
 }
 
-/// Blocking socket, hand-written request, reads up to the line end.
+/// Blocking socket, hand-written request, reads up to the line end;
+/// with `epoll`, waits in `epoll_wait` before each read, as an event loop
+/// does (this separates the cost of that way of waiting from ours).
 struct RawClient {
     stream: UnixStream,
     buf: Vec<u8>,
+    epoll: Option<std::os::fd::OwnedFd>,
 }
 
 impl RawClient {
     fn connect(socket: &Path, qmp: bool, oob: bool) -> RawClient {
+        Self::connect_with(socket, qmp, oob, false)
+    }
+
+    fn connect_with(socket: &Path, qmp: bool, oob: bool, use_epoll: bool) -> RawClient {
+        use rustix::event::epoll;
+        let stream = UnixStream::connect(socket).expect("connect");
+        let epoll = use_epoll.then(|| {
+            let fd = epoll::create(epoll::CreateFlags::CLOEXEC).expect("epoll");
+            epoll::add(
+                &fd,
+                &stream,
+                epoll::EventData::new_u64(0),
+                epoll::EventFlags::IN,
+            )
+            .expect("epoll add");
+            fd
+        });
         let mut raw = RawClient {
-            stream: UnixStream::connect(socket).expect("connect"),
+            stream,
             buf: vec![0; 1 << 20],
+            epoll,
         };
         if qmp {
             raw.read_line();
@@ -134,6 +155,10 @@ impl RawClient {
         loop {
             if len == self.buf.len() {
                 self.buf.resize(len * 2, 0);
+            }
+            if let Some(epoll) = &self.epoll {
+                let mut events = [std::mem::MaybeUninit::uninit(); 4];
+                rustix::event::epoll::wait(epoll, &mut events[..], None).expect("epoll_wait");
             }
             let n = self.stream.read(&mut self.buf[len..]).expect("read");
             assert!(n > 0, "server closed");
@@ -157,7 +182,17 @@ fn raw_client(
     count: usize,
     command: &str,
 ) -> (Duration, Duration) {
-    let mut raw = RawClient::connect(socket, qmp.is_some(), qmp == Some(true));
+    raw_client_with(socket, qmp, count, command, false)
+}
+
+fn raw_client_with(
+    socket: &Path,
+    qmp: Option<bool>,
+    count: usize,
+    command: &str,
+    epoll: bool,
+) -> (Duration, Duration) {
+    let mut raw = RawClient::connect_with(socket, qmp.is_some(), qmp == Some(true), epoll);
     let request = format!("{{\"execute\":\"{command}\",\"id\":1}}\n");
     for _ in 0..count.min(100) {
         raw.round_trip(request.as_bytes());
@@ -323,10 +358,12 @@ fn main() {
         Ok("raw-client") => {
             // The floor client alone, e.g. to profile a server:
             // RQAPI_BENCH_ROLE=raw-client BENCH SOCKET [echo|qmp [COMMAND]]
+            // (RQAPI_BENCH_EPOLL=1: wait in epoll_wait before each read)
             let count = env_number("RQAPI_BENCH_COUNT", 5000);
             let qmp = (args.get(2).map(String::as_str) != Some("echo")).then_some(true);
             let command = args.get(3).map_or("query-version", String::as_str);
-            let (wall, cpu) = raw_client(Path::new(&args[1]), qmp, count, command);
+            let epoll = std::env::var_os("RQAPI_BENCH_EPOLL").is_some();
+            let (wall, cpu) = raw_client_with(Path::new(&args[1]), qmp, count, command, epoll);
             println!("{count} round trips: wall {wall:?}, client CPU {cpu:?}");
             return;
         }
@@ -351,6 +388,9 @@ fn main() {
             }),
             Case::new("QEMU 7.2", "rqapi QmpClient", count, move || {
                 Some(rqapi_client(q, false, count, v))
+            }),
+            Case::new("QEMU 7.2", "raw + epoll_wait", count, move || {
+                Some(raw_client_with(q, Some(false), count, v, true))
             }),
             Case::new("QEMU 7.2 oob", "raw socket (floor)", count, move || {
                 Some(raw_client(q, Some(true), count, v))
