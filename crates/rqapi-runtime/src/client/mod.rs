@@ -12,6 +12,7 @@ mod agent;
 mod core;
 mod error;
 mod events;
+mod framing;
 mod qmp;
 mod reader;
 mod routing;

@@ -9,7 +9,8 @@ use serde_json::Value;
 use tokio::io::ReadBuf;
 
 use super::error::ClientError;
-use crate::json::{JsonError, Reader};
+use super::framing::Framing;
+use crate::json::JsonError;
 use crate::transport::BoxedReader;
 
 const SENTINEL: u8 = 0xFF;
@@ -17,7 +18,7 @@ const SENTINEL: u8 = 0xFF;
 #[derive(Debug)]
 pub(crate) struct ResponseReader {
     reader: BoxedReader,
-    parser: Reader,
+    parser: Framing,
     buf: Box<[u8]>,
     parsed: VecDeque<Result<Value, JsonError>>,
 }
@@ -26,7 +27,7 @@ impl ResponseReader {
     pub(crate) fn new(reader: BoxedReader) -> Self {
         ResponseReader {
             reader,
-            parser: Reader::new(),
+            parser: Framing::default(),
             // Large: a whole `query-qmp-schema` answer in few reads.
             buf: vec![0; 1 << 20].into_boxed_slice(),
             parsed: VecDeque::new(),
@@ -61,11 +62,11 @@ impl ResponseReader {
             // dropped rather than reported as a parse error.
             let mut chunk = &self.buf[..n];
             while let Some(at) = chunk.iter().position(|&b| b == SENTINEL) {
-                self.parsed.extend(self.parser.feed(&chunk[..at]));
+                self.parser.feed(&chunk[..at], &mut self.parsed);
                 self.parser.reset();
                 chunk = &chunk[at + 1..];
             }
-            self.parsed.extend(self.parser.feed(chunk));
+            self.parser.feed(chunk, &mut self.parsed);
         }
     }
 }
