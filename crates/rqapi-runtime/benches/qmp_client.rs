@@ -6,9 +6,11 @@
 //! sequential `query-version` round trips: our client, Python's qemu.qmp
 //! (subprocess, when importable) and a raw blocking socket client (the
 //! floor); `query-qmp-schema` fetch+parse against the raw fetch (QEMU's
-//! own production and transfer time). Then against our QMP server (this
+//! own production and transfer time) and against parsing alone. Then against our QMP server (this
 //! binary re-run as a server process) and against a minimal echo process
-//! (the machine's wake-up floor between two processes).
+//! (the machine's wake-up floor between two processes) and an echo server
+//! on our tokio transport (the floor of any async server here: one more
+//! system call, `epoll_wait`, per round trip).
 
 #[path = "../tests/server_support/demo.rs"]
 mod demo;
@@ -102,17 +104,38 @@ fn rqapi_client(socket: &Path, oob: bool, count: usize, command: &str) -> (Durat
     })
 }
 
-/// Blocking socket, hand-written request, reads up to the line end.
+/// Blocking socket, hand-written request, reads up to the line end;
+/// with `epoll`, waits in `epoll_wait` before each read, as an event loop
+/// does (this separates the cost of that way of waiting from ours).
 struct RawClient {
     stream: UnixStream,
     buf: Vec<u8>,
+    epoll: Option<std::os::fd::OwnedFd>,
 }
 
 impl RawClient {
     fn connect(socket: &Path, qmp: bool, oob: bool) -> RawClient {
+        Self::connect_with(socket, qmp, oob, false)
+    }
+
+    fn connect_with(socket: &Path, qmp: bool, oob: bool, use_epoll: bool) -> RawClient {
+        use rustix::event::epoll;
+        let stream = UnixStream::connect(socket).expect("connect");
+        let epoll = use_epoll.then(|| {
+            let fd = epoll::create(epoll::CreateFlags::CLOEXEC).expect("epoll");
+            epoll::add(
+                &fd,
+                &stream,
+                epoll::EventData::new_u64(0),
+                epoll::EventFlags::IN,
+            )
+            .expect("epoll add");
+            fd
+        });
         let mut raw = RawClient {
-            stream: UnixStream::connect(socket).expect("connect"),
+            stream,
             buf: vec![0; 1 << 20],
+            epoll,
         };
         if qmp {
             raw.read_line();
@@ -132,6 +155,10 @@ impl RawClient {
         loop {
             if len == self.buf.len() {
                 self.buf.resize(len * 2, 0);
+            }
+            if let Some(epoll) = &self.epoll {
+                let mut events = [std::mem::MaybeUninit::uninit(); 4];
+                rustix::event::epoll::wait(epoll, &mut events[..], None).expect("epoll_wait");
             }
             let n = self.stream.read(&mut self.buf[len..]).expect("read");
             assert!(n > 0, "server closed");
@@ -155,7 +182,17 @@ fn raw_client(
     count: usize,
     command: &str,
 ) -> (Duration, Duration) {
-    let mut raw = RawClient::connect(socket, qmp.is_some(), qmp == Some(true));
+    raw_client_with(socket, qmp, count, command, false)
+}
+
+fn raw_client_with(
+    socket: &Path,
+    qmp: Option<bool>,
+    count: usize,
+    command: &str,
+    epoll: bool,
+) -> (Duration, Duration) {
+    let mut raw = RawClient::connect_with(socket, qmp.is_some(), qmp == Some(true), epoll);
     let request = format!("{{\"execute\":\"{command}\",\"id\":1}}\n");
     for _ in 0..count.min(100) {
         raw.round_trip(request.as_bytes());
@@ -163,6 +200,23 @@ fn raw_client(
     let (wall, cpu) = (Instant::now(), cpu_now());
     for _ in 0..count {
         raw.round_trip(request.as_bytes());
+    }
+    (wall.elapsed(), cpu_now() - cpu)
+}
+
+/// Fetches the answer to `command` once, then times parsing it `count`
+/// times with the exact JSON reader (the client's slow path; a whole
+/// answer in one read takes its serde_json path instead).
+fn parse_only(socket: &Path, count: usize, command: &str) -> (Duration, Duration) {
+    let mut raw = RawClient::connect(socket, true, false);
+    let request = format!("{{\"execute\":\"{command}\",\"id\":1}}\n");
+    let len = raw.round_trip(request.as_bytes());
+    let answer = &raw.buf[..len];
+    let (wall, cpu) = (Instant::now(), cpu_now());
+    for _ in 0..count {
+        let mut reader = rqapi_runtime::json::Reader::new();
+        let parsed: Vec<_> = reader.feed(answer).collect();
+        assert!(matches!(parsed.as_slice(), [Ok(Value::Object(_))]));
     }
     (wall.elapsed(), cpu_now() - cpu)
 }
@@ -235,6 +289,28 @@ fn serve_echo(socket: &Path) {
     }
 }
 
+/// Echoes bytes back through our tokio transport on a current_thread
+/// runtime: the floor of any async server on this machine.
+fn serve_tokio_echo(socket: &Path) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    runtime().block_on(async {
+        let incoming = Incoming::open(&Address::Unix(socket.to_owned()), &ListenOptions::default())
+            .await
+            .expect("listen");
+        let Incoming::Listener(listener) = incoming else {
+            return;
+        };
+        while let Ok(mut connection) = listener.accept().await {
+            let mut buf = vec![0u8; 65536];
+            while let Ok(n) = connection.read(&mut buf).await {
+                if n == 0 || connection.write_all(&buf[..n]).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
+}
+
 fn print_table(cases: &[Case]) {
     println!();
     println!(
@@ -270,10 +346,25 @@ fn main() {
     match std::env::var(ROLE).as_deref() {
         Ok("server") => return serve_demo(Path::new(&args[1])),
         Ok("echo") => return serve_echo(Path::new(&args[1])),
+        Ok("tokio-echo") => return serve_tokio_echo(Path::new(&args[1])),
         Ok("client") => {
-            // For profiling one client alone: RQAPI_BENCH_ROLE=client BENCH SOCKET
+            // For profiling one client alone:
+            // RQAPI_BENCH_ROLE=client BENCH SOCKET [COMMAND]
             let count = env_number("RQAPI_BENCH_COUNT", 5000);
-            let (wall, cpu) = rqapi_client(Path::new(&args[1]), true, count, "query-version");
+            let command = args.get(2).map_or("query-version", String::as_str);
+            let (wall, cpu) = rqapi_client(Path::new(&args[1]), true, count, command);
+            println!("{count} round trips: wall {wall:?}, client CPU {cpu:?}");
+            return;
+        }
+        Ok("raw-client") => {
+            // The floor client alone, e.g. to profile a server:
+            // RQAPI_BENCH_ROLE=raw-client BENCH SOCKET [echo|qmp [COMMAND]]
+            // (RQAPI_BENCH_EPOLL=1: wait in epoll_wait before each read)
+            let count = env_number("RQAPI_BENCH_COUNT", 5000);
+            let qmp = (args.get(2).map(String::as_str) != Some("echo")).then_some(true);
+            let command = args.get(3).map_or("query-version", String::as_str);
+            let epoll = std::env::var_os("RQAPI_BENCH_EPOLL").is_some();
+            let (wall, cpu) = raw_client_with(Path::new(&args[1]), qmp, count, command, epoll);
             println!("{count} round trips: wall {wall:?}, client CPU {cpu:?}");
             return;
         }
@@ -284,6 +375,7 @@ fn main() {
     let qemu = qemu::Qemu::start("qmp_client bench");
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut echo, echo_socket) = spawn_role("echo", dir.path());
+    let (mut tokio_echo, tokio_echo_socket) = spawn_role("tokio-echo", dir.path());
     let (mut server, server_socket) = spawn_role("server", dir.path());
     let python = count / 5;
     let mut cases = Vec::new();
@@ -297,6 +389,9 @@ fn main() {
             }),
             Case::new("QEMU 7.2", "rqapi QmpClient", count, move || {
                 Some(rqapi_client(q, false, count, v))
+            }),
+            Case::new("QEMU 7.2", "raw + epoll_wait", count, move || {
+                Some(raw_client_with(q, Some(false), count, v, true))
             }),
             Case::new("QEMU 7.2 oob", "raw socket (floor)", count, move || {
                 Some(raw_client(q, Some(true), count, v))
@@ -313,16 +408,23 @@ fn main() {
             Case::new("QEMU 7.2", "schema rqapi+parse", 10, move || {
                 Some(rqapi_client(q, false, 10, schema))
             }),
+            Case::new("(in memory)", "schema exact parse", 10, move || {
+                Some(parse_only(q, 10, schema))
+            }),
             Case::new("QEMU 7.2 oob", "schema qemu.qmp", 10, move || {
                 python_client(q, 10, schema)
             }),
         ]);
     }
     let (e, s) = (echo_socket.as_path(), server_socket.as_path());
+    let t = tokio_echo_socket.as_path();
     let v = "query-version";
     cases.extend([
         Case::new("echo process", "raw socket (floor)", count, move || {
             Some(raw_client(e, None, count, v))
+        }),
+        Case::new("tokio echo", "raw socket", count, move || {
+            Some(raw_client(t, None, count, v))
         }),
         Case::new("rqapi server", "raw socket", count, move || {
             Some(raw_client(s, Some(true), count, v))
@@ -342,7 +444,7 @@ fn main() {
             }
         }
     }
-    for child in [&mut echo, &mut server] {
+    for child in [&mut echo, &mut tokio_echo, &mut server] {
         let _ = child.kill();
         let _ = child.wait();
     }

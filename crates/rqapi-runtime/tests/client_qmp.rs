@@ -177,3 +177,60 @@ async fn server_shutdown_fails_pending_commands() {
         "{after}"
     );
 }
+
+/// The caller that timed out was the one reading: events that come while
+/// no command is under way must still be read (by the background reader).
+#[tokio::test]
+async fn events_arrive_while_idle_after_a_reader_gave_up() {
+    let (client, server, _stop) = client().await;
+    let mut events = client.events();
+    let error = client
+        .execute_timeout(
+            "slow",
+            json!({"milliseconds": 100}),
+            Duration::from_millis(20),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ClientError::Timeout));
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    server.events().emit("IDLE", None);
+    let event = tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .expect("event read while idle")
+        .unwrap();
+    assert_eq!(event.name, "IDLE");
+}
+
+/// Sequential callers on several threads, events in between: every
+/// answer reaches its caller and every event the stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_on_many_threads_with_events() {
+    let (client, server, _stop) = client().await;
+    let client = Arc::new(client);
+    let mut events = client.events();
+    let mut tasks = tokio::task::JoinSet::new();
+    for task in 0..4 {
+        let client = client.clone();
+        tasks.spawn(async move {
+            for i in 0..200 {
+                let answer = client.execute("echo", json!({"t": task, "i": i})).await;
+                assert_eq!(answer.unwrap(), json!({"t": task, "i": i}));
+            }
+        });
+    }
+    for n in 0..100 {
+        server.events().emit("TICK", Some(json!({"n": n})));
+        tokio::task::yield_now().await;
+    }
+    while let Some(joined) = tasks.join_next().await {
+        joined.unwrap();
+    }
+    for n in 0..100 {
+        let event = tokio::time::timeout(Duration::from_secs(5), events.next())
+            .await
+            .expect("every event arrives")
+            .unwrap();
+        assert_eq!(event.data, Some(json!({"n": n})));
+    }
+}

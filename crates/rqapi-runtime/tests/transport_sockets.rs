@@ -268,3 +268,19 @@ async fn adopts_inherited_listening_sockets_by_family() {
         "{err}"
     );
 }
+
+/// Dropping a unix writer half ends the peer's input even while our
+/// reading half is still open (as tokio's own halves do).
+#[tokio::test]
+async fn dropping_the_unix_writer_half_ends_peer_input() {
+    let (ours, mut theirs) = unix_pair().unwrap();
+    let (reader, writer) = ours.into_split();
+    drop(writer);
+    let mut rest = Vec::new();
+    tokio::time::timeout(PROMPT, theirs.read_to_end(&mut rest))
+        .await
+        .expect("end of input, not a hang")
+        .unwrap();
+    assert!(rest.is_empty());
+    drop(reader);
+}

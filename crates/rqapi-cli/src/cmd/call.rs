@@ -11,7 +11,7 @@ use rqapi_cli::session::{CallError, CallMode, Session, event_message, format_jso
 use rqapi_runtime::client::Event;
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
-use super::connect::{ConnectArgs, runtime};
+use super::connect::{ConnectArgs, current_thread_runtime};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -49,7 +49,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let result = match runtime() {
+    let result = match current_thread_runtime() {
         Ok(runtime) => runtime.block_on(call(args)),
         Err(error) => Err(CallError::local(format!("cannot start tokio: {error}"))),
     };

@@ -37,7 +37,17 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|e| format!("invalid duration '{text}': {e}"))
 }
 
-/// A runtime for one command-line session.
+/// A runtime for one command run from start to end on this thread
+/// (`call`): the client then needs no second thread and no cross-thread
+/// wake-up per answer.
+pub fn current_thread_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+/// A runtime for one command-line session (the shell, whose line editor
+/// blocks this thread while a worker handles the connection).
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

@@ -1,73 +1,22 @@
 //! What both client flavours share: requests tagged with numeric ids,
-//! one reader task routing responses by id and events to a broadcast
-//! channel, and one writer used in turn.
+//! written by the caller itself, and answers routed by id (see
+//! [`super::routing`] for who reads).
 
-use std::collections::HashMap;
+use std::io::Write as _;
 use std::os::fd::BorrowedFd;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::broadcast;
 
 use super::error::ClientError;
 use super::events::{Event, EventStream};
 use super::reader::ResponseReader;
+use super::routing::{Answer, Shared};
 use crate::qmp::{ErrorClass, QmpError};
 use crate::transport::{BoxedWriter, write_all_with_fds};
-
-type Waiter = oneshot::Sender<Result<Map<String, Value>, ClientError>>;
-
-#[derive(Debug, Default)]
-pub(crate) struct Router {
-    pending: Mutex<HashMap<u64, Waiter>>,
-    /// Why the connection ended, once it has.
-    closed: Mutex<Option<String>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-impl Router {
-    /// Hands a response to whoever waits for its id; others are dropped
-    /// (stale answers after a resync, errors of no-reply commands).
-    pub(crate) fn deliver(&self, response: Map<String, Value>) {
-        let waiter = response
-            .get("id")
-            .and_then(Value::as_u64)
-            .and_then(|id| lock(&self.pending).remove(&id));
-        match waiter {
-            Some(waiter) => {
-                let _ = waiter.send(Ok(response));
-            }
-            None => tracing::debug!(?response, "dropping a response nobody waits for"),
-        }
-    }
-
-    /// Fails every waiter: the connection is gone.
-    pub(crate) fn close(&self, why: String) {
-        *lock(&self.closed) = Some(why.clone());
-        for (_, waiter) in lock(&self.pending).drain() {
-            let _ = waiter.send(Err(ClientError::Closed(why.clone())));
-        }
-    }
-}
-
-/// Removes the waiter if the caller gives up (timeout, dropped future).
-struct PendingGuard<'a> {
-    router: &'a Router,
-    id: u64,
-}
-
-impl Drop for PendingGuard<'_> {
-    fn drop(&mut self) {
-        lock(&self.router.pending).remove(&self.id);
-    }
-}
 
 /// One request to send.
 pub(crate) struct Outgoing<'a> {
@@ -82,10 +31,17 @@ pub(crate) struct Outgoing<'a> {
     pub(crate) timeout: Option<Duration>,
 }
 
+/// The writing half and a request buffer reused from call to call.
+#[derive(Debug)]
+struct Output {
+    writer: BoxedWriter,
+    line: Vec<u8>,
+}
+
 #[derive(Debug)]
 pub(crate) struct Core {
-    writer: tokio::sync::Mutex<BoxedWriter>,
-    router: Arc<Router>,
+    output: tokio::sync::Mutex<Output>,
+    shared: Arc<Shared>,
     next_id: AtomicU64,
     events: broadcast::Receiver<Event>,
     reader_task: tokio::task::JoinHandle<()>,
@@ -103,12 +59,15 @@ impl Core {
         writer: BoxedWriter,
         event_capacity: usize,
     ) -> Core {
-        let router = Arc::new(Router::default());
         let (events_tx, events) = broadcast::channel(event_capacity.max(1));
-        let reader_task = tokio::spawn(reader.run(router.clone(), events_tx));
+        let shared = Shared::new(reader, events_tx);
+        let reader_task = tokio::spawn(shared.clone().read_while_idle());
         Core {
-            writer: tokio::sync::Mutex::new(writer),
-            router,
+            output: tokio::sync::Mutex::new(Output {
+                writer,
+                line: Vec::with_capacity(256),
+            }),
+            shared,
             next_id: AtomicU64::new(1),
             events,
             reader_task,
@@ -128,59 +87,56 @@ impl Core {
             ));
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let line = request_line(out.prefix, out.key, out.command, out.arguments, id)?;
-        let (waiter, reply) = oneshot::channel();
-        let guard = out.expect_reply.then(|| {
-            lock(&self.router.pending).insert(id, waiter);
-            PendingGuard {
-                router: &self.router,
-                id,
+        // Registered before sending, so no answer can come unexpected;
+        // dropping `answer` (an error, a timeout) forgets the request.
+        let answer = match out.expect_reply {
+            true => {
+                self.shared.expect(id)?;
+                Some(Answer::new(&self.shared, id))
             }
-        });
-        if let Some(why) = lock(&self.router.closed).clone() {
-            return Err(ClientError::Closed(why));
-        }
+            false => {
+                self.shared.check_open()?;
+                None
+            }
+        };
         {
-            let mut writer = self.writer.lock().await;
-            write_all_with_fds(&mut **writer, &line, out.fds).await?;
+            let mut output = self.output.lock().await;
+            let Output { writer, line } = &mut *output;
+            line.clear();
+            request_line(line, &out, id)?;
+            let written = write_all_with_fds(&mut **writer, line, out.fds).await;
+            if line.capacity() > 64 * 1024 {
+                // Do not keep a huge request's buffer around.
+                *line = Vec::with_capacity(256);
+            }
+            written?;
         }
-        if guard.is_none() {
+        let Some(answer) = answer else {
             return Ok(Value::Null);
-        }
-        let reply = match out.timeout {
-            None => reply.await,
-            Some(limit) => tokio::time::timeout(limit, reply)
+        };
+        let response = match out.timeout {
+            None => answer.await,
+            Some(limit) => tokio::time::timeout(limit, answer)
                 .await
                 .map_err(|_| ClientError::Timeout)?,
-        };
-        let response = reply.map_err(|_| ClientError::Closed("reader stopped".to_owned()))??;
-        drop(guard);
+        }?;
         into_result(response)
     }
 }
 
 /// `{"execute":"name","arguments":{...},"id":N}` in compact form.
-fn request_line(
-    prefix: &[u8],
-    key: &str,
-    command: &str,
-    arguments: &Value,
-    id: u64,
-) -> Result<Vec<u8>, ClientError> {
-    let mut line = Vec::with_capacity(64 + command.len());
-    line.extend_from_slice(prefix);
+fn request_line(line: &mut Vec<u8>, out: &Outgoing<'_>, id: u64) -> Result<(), ClientError> {
+    line.extend_from_slice(out.prefix);
     line.extend_from_slice(b"{\"");
-    line.extend_from_slice(key.as_bytes());
+    line.extend_from_slice(out.key.as_bytes());
     line.extend_from_slice(b"\":");
-    serde_json::to_writer(&mut line, command)?;
-    if matches!(arguments, Value::Object(m) if !m.is_empty()) {
+    serde_json::to_writer(&mut *line, out.command)?;
+    if matches!(out.arguments, Value::Object(m) if !m.is_empty()) {
         line.extend_from_slice(b",\"arguments\":");
-        serde_json::to_writer(&mut line, arguments)?;
+        serde_json::to_writer(&mut *line, out.arguments)?;
     }
-    line.extend_from_slice(b",\"id\":");
-    line.extend_from_slice(id.to_string().as_bytes());
-    line.extend_from_slice(b"}\n");
-    Ok(line)
+    writeln!(line, ",\"id\":{id}}}")?;
+    Ok(())
 }
 
 /// A response's `return`, or its `error` as [`ClientError::Qmp`].

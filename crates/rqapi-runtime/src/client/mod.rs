@@ -12,8 +12,10 @@ mod agent;
 mod core;
 mod error;
 mod events;
+mod framing;
 mod qmp;
 mod reader;
+mod routing;
 
 pub use agent::{GuestAgentClient, GuestAgentOptions, QGA_NO_REPLY_COMMANDS};
 pub use error::ClientError;

@@ -2,16 +2,15 @@
 //! agent's `0xFF` delimiter restarting the parser.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
-use serde_json::{Map, Value};
-use tokio::io::AsyncReadExt;
-use tokio::sync::broadcast;
+use serde_json::Value;
+use tokio::io::ReadBuf;
 
-use super::core::Router;
 use super::error::ClientError;
-use super::events::Event;
-use crate::json::{JsonError, Reader};
+use super::framing::Framing;
+use crate::json::JsonError;
 use crate::transport::BoxedReader;
 
 const SENTINEL: u8 = 0xFF;
@@ -19,7 +18,7 @@ const SENTINEL: u8 = 0xFF;
 #[derive(Debug)]
 pub(crate) struct ResponseReader {
     reader: BoxedReader,
-    parser: Reader,
+    parser: Framing,
     buf: Box<[u8]>,
     parsed: VecDeque<Result<Value, JsonError>>,
 }
@@ -28,7 +27,8 @@ impl ResponseReader {
     pub(crate) fn new(reader: BoxedReader) -> Self {
         ResponseReader {
             reader,
-            parser: Reader::new(),
+            parser: Framing::default(),
+            // Large: a whole `query-qmp-schema` answer in few reads.
             buf: vec![0; 1 << 20].into_boxed_slice(),
             parsed: VecDeque::new(),
         }
@@ -36,50 +36,37 @@ impl ResponseReader {
 
     /// The next message; `Ok(None)` at end of input.
     pub(crate) async fn next_message(&mut self) -> Result<Option<Value>, ClientError> {
+        std::future::poll_fn(|cx| self.poll_next_message(cx)).await
+    }
+
+    /// The next message, reading only when none is parsed yet.
+    pub(crate) fn poll_next_message(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Option<Value>, ClientError>> {
         loop {
             if let Some(message) = self.parsed.pop_front() {
-                return message
-                    .map(Some)
-                    .map_err(|e| ClientError::Protocol(format!("invalid JSON from server: {e}")));
+                return Poll::Ready(
+                    message.map(Some).map_err(|e| {
+                        ClientError::Protocol(format!("invalid JSON from server: {e}"))
+                    }),
+                );
             }
-            let n = self.reader.read(&mut self.buf).await?;
+            let mut buf = ReadBuf::new(&mut self.buf);
+            ready!(Pin::new(&mut *self.reader).poll_read(cx, &mut buf))?;
+            let n = buf.filled().len();
             if n == 0 {
-                return Ok(None);
+                return Poll::Ready(Ok(None));
             }
             // A 0xFF starts a clean message: whatever came before is
             // dropped rather than reported as a parse error.
             let mut chunk = &self.buf[..n];
             while let Some(at) = chunk.iter().position(|&b| b == SENTINEL) {
-                self.parsed.extend(self.parser.feed(&chunk[..at]));
+                self.parser.feed(&chunk[..at], &mut self.parsed);
                 self.parser.reset();
                 chunk = &chunk[at + 1..];
             }
-            self.parsed.extend(self.parser.feed(chunk));
+            self.parser.feed(chunk, &mut self.parsed);
         }
-    }
-
-    /// Routes messages until the connection ends.
-    pub(crate) async fn run(mut self, router: Arc<Router>, events: broadcast::Sender<Event>) {
-        let why = loop {
-            match self.next_message().await {
-                Ok(Some(Value::Object(message))) => route(&router, &events, message),
-                Ok(Some(other)) => tracing::warn!(%other, "ignoring a non-object message"),
-                Ok(None) => break "end of input".to_owned(),
-                Err(ClientError::Protocol(why)) => tracing::warn!(why, "ignoring bad input"),
-                Err(error) => break error.to_string(),
-            }
-        };
-        router.close(why);
-    }
-}
-
-fn route(router: &Router, events: &broadcast::Sender<Event>, message: Map<String, Value>) {
-    if message.contains_key("event") {
-        if let Some(event) = Event::from_message(message) {
-            // No receivers is fine: nobody asked for events.
-            let _ = events.send(event);
-        }
-    } else {
-        router.deliver(message);
     }
 }

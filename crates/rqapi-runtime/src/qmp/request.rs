@@ -71,30 +71,32 @@ pub fn check_request(message: Value, flavor: Flavor) -> Result<Request, Rejectio
             id: None,
         });
     };
-    let id = members.get("id").cloned();
-    let reject = |desc: String, id: Option<Value>| Rejection {
-        error: QmpError::generic(desc),
-        id,
-    };
     let oob = match check_members(&members, flavor) {
         Ok(oob) => oob,
-        Err(desc) => return Err(reject(desc, id)),
+        Err(desc) => {
+            return Err(Rejection {
+                error: QmpError::generic(desc),
+                id: members.remove("id"),
+            });
+        }
     };
-    let key = if oob { "exec-oob" } else { "execute" };
-    let Some(Value::String(command)) = members.remove(key) else {
-        // Unreachable: the check above saw a string there.
-        return Err(reject(LACKS_EXECUTE.to_owned(), id));
-    };
-    let arguments = match members.remove("arguments") {
-        Some(Value::Object(arguments)) => arguments,
-        _ => Map::new(),
-    };
-    Ok(Request {
-        command,
-        arguments,
-        id: members.remove("id"),
+    // Checked: one string command member, `arguments` an object if
+    // present, `id` anything. Taken apart without hash lookups.
+    let mut request = Request {
+        command: String::new(),
+        arguments: Map::new(),
+        id: None,
         oob,
-    })
+    };
+    for (name, value) in members {
+        match (name.as_str(), value) {
+            ("execute" | "exec-oob", Value::String(command)) => request.command = command,
+            ("arguments", Value::Object(arguments)) => request.arguments = arguments,
+            ("id", id) => request.id = Some(id),
+            _ => {}
+        }
+    }
+    Ok(request)
 }
 
 const LACKS_EXECUTE: &str = "QMP input lacks member 'execute'";

@@ -63,7 +63,17 @@ impl Commands {
 
     /// Looks up, checks and runs a dispatcher command; `None` when nothing
     /// is to be sent (success of a command without `success_response`).
-    pub(crate) async fn run(&self, ctx: &Context, mut request: Request) -> Option<Value> {
+    pub(crate) async fn run(&self, ctx: &Context, request: Request) -> Option<Value> {
+        let (result, id) = self.run_unwrapped(ctx, request).await?;
+        Some(respond(result, id))
+    }
+
+    /// As [`Commands::run`], the result and `id` not yet in a response.
+    pub(crate) async fn run_unwrapped(
+        &self,
+        ctx: &Context,
+        mut request: Request,
+    ) -> Option<(Result<Value, QmpError>, Option<Value>)> {
         // Taken, not cloned: an id can be large, and handlers do not see it.
         let id = request.id.take();
         let result = match self.table.find(&request.command) {
@@ -79,7 +89,7 @@ impl Commands {
                 }
             },
         };
-        Some(respond(result, id))
+        Some((result, id))
     }
 }
 

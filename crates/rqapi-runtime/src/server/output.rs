@@ -1,5 +1,8 @@
 //! A client's output: an unbounded queue of byte pieces drained by a
 //! writer task (large pieces, such as a moved base64 string, stay whole).
+//! A response produced on the connection's own runtime goes straight to
+//! the socket when nothing is queued and the kernel takes it all, sparing
+//! a wake-up of the writer task per request.
 //!
 //! Producers (responses, events) never wait, so one slow client cannot
 //! hold up the others or the event source. The connection's reader waits
@@ -9,12 +12,17 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{Notify, watch};
 
+use serde_json::Value;
+
 use super::context::lock;
+use crate::qmp::{QmpError, error_response};
 use crate::transport::BoxedWriter;
 
 /// Pieces below this size are appended to the last piece (one write for
@@ -25,6 +33,10 @@ const COALESCE: usize = 64 * 1024;
 struct Queue {
     pieces: VecDeque<Vec<u8>>,
     closed: bool,
+    /// The writer, parked here while its task waits for work.
+    idle_writer: Option<BoxedWriter>,
+    /// A direct write is written but its flush did not complete.
+    unflushed: bool,
 }
 
 impl Queue {
@@ -81,6 +93,43 @@ impl Output {
         self.wake_writer.notify_one();
     }
 
+    /// Queues bytes like [`Output::push`], but first tries to write them
+    /// at once. Only for the connection's own tasks: a write that has to
+    /// wait registers with the current runtime.
+    pub(crate) fn push_now(&self, bytes: &[u8]) {
+        let mut queue = lock(&self.queue);
+        let Queue {
+            pieces,
+            closed,
+            idle_writer,
+            unflushed,
+        } = &mut *queue;
+        let mut rest = bytes;
+        if let Some(writer) = idle_writer
+            && pieces.is_empty()
+            && !*closed
+        {
+            // Nobody is woken by this context: a write that cannot finish
+            // is handed to the writer task, which polls with its own.
+            let mut cx = Context::from_waker(Waker::noop());
+            if let Poll::Ready(Ok(n)) = Pin::new(&mut **writer).poll_write(&mut cx, bytes) {
+                rest = &bytes[n..];
+                if rest.is_empty() {
+                    if let Poll::Ready(Ok(())) = Pin::new(&mut **writer).poll_flush(&mut cx) {
+                        return;
+                    }
+                    *unflushed = true;
+                }
+            }
+        }
+        drop(queue);
+        if rest.is_empty() {
+            self.wake_writer.notify_one();
+        } else {
+            self.push(rest);
+        }
+    }
+
     /// Writes what is queued, then ends the writer task.
     pub(crate) fn close(&self) {
         lock(&self.queue).closed = true;
@@ -89,25 +138,37 @@ impl Output {
 
     /// Waits until at most `limit` bytes are unsent.
     pub(crate) async fn wait_below(&self, limit: usize) {
+        if *self.pending.borrow() <= limit {
+            return;
+        }
         let mut rx = self.pending.subscribe();
         // The sender lives as long as `self`, so this cannot fail.
         let _ = rx.wait_for(|&pending| pending <= limit).await;
     }
 
-    async fn run_writer(self: Arc<Self>, mut writer: BoxedWriter) {
+    async fn run_writer(self: Arc<Self>, writer: BoxedWriter) {
+        lock(&self.queue).idle_writer = Some(writer);
         loop {
-            let piece = {
+            let next = {
                 let mut queue = lock(&self.queue);
+                let unflushed = std::mem::take(&mut queue.unflushed);
                 match queue.pieces.pop_front() {
-                    Some(piece) => piece,
+                    Some(piece) => Some(piece),
+                    // Only the flush of a direct write is left to do.
+                    None if unflushed => Some(Vec::new()),
                     None if queue.closed => break,
-                    None => Vec::new(),
+                    None => None,
+                }
+                .map(|piece| (piece, queue.idle_writer.take()))
+            };
+            let (piece, mut writer) = match next {
+                Some((piece, Some(writer))) => (piece, writer),
+                Some((_, None)) => return,
+                None => {
+                    self.wake_writer.notified().await;
+                    continue;
                 }
             };
-            if piece.is_empty() {
-                self.wake_writer.notified().await;
-                continue;
-            }
             let result = async {
                 writer.write_all(&piece).await?;
                 writer.flush().await
@@ -125,9 +186,15 @@ impl Output {
             let written = piece.len();
             // Freed before waiting for more: a large piece is not kept.
             drop(piece);
-            self.pending.send_modify(|p| *p -= written);
+            if written > 0 {
+                self.pending.send_modify(|p| *p -= written);
+            }
+            lock(&self.queue).idle_writer = Some(writer);
         }
-        let _ = writer.shutdown().await;
+        let writer = lock(&self.queue).idle_writer.take();
+        if let Some(mut writer) = writer {
+            let _ = writer.shutdown().await;
+        }
     }
 }
 
@@ -137,4 +204,50 @@ pub(crate) fn qmp_line(value: &serde_json::Value) -> Vec<u8> {
     crate::json::write_value(value, &mut line);
     line.extend_from_slice(b"\r\n");
     line
+}
+
+/// The QMP response line for a command's result, written without first
+/// building the response object (the same bytes as
+/// `qmp_line(&respond(result, id))`).
+pub(crate) fn response_line(result: Result<Value, QmpError>, id: Option<Value>) -> Vec<u8> {
+    let value = match result {
+        Ok(value) => value,
+        Err(error) => return qmp_line(&error_response(&error, id)),
+    };
+    let mut line = Vec::with_capacity(128);
+    line.extend_from_slice(b"{\"return\": ");
+    crate::json::write_value(&value, &mut line);
+    if let Some(id) = id {
+        line.extend_from_slice(b", \"id\": ");
+        crate::json::write_value(&id, &mut line);
+    }
+    line.extend_from_slice(b"}\r\n");
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{qmp_line, response_line};
+    use crate::qmp::QmpError;
+    use crate::server::execute::respond;
+
+    #[test]
+    fn response_line_matches_the_response_object() {
+        let cases = [
+            (
+                Ok(json!({"qemu": {"major": 7}, "package": "é\n"})),
+                Some(json!(1)),
+            ),
+            (Ok(json!({})), None),
+            (Ok(json!([1, "x", null])), Some(json!({"deep": ["id"]}))),
+            (Err(QmpError::generic("failed")), Some(json!("id"))),
+            (Err(QmpError::command_not_found("nope")), None),
+        ];
+        for (result, id) in cases {
+            let expected = qmp_line(&respond(result.clone(), id.clone()));
+            assert_eq!(response_line(result, id), expected);
+        }
+    }
 }

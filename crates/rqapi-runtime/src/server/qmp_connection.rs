@@ -7,9 +7,16 @@
 //! slot exists and is held until its request has been answered; with it,
 //! [`QmpConfig::max_queued`](super::QmpConfig::max_queued) slots are each
 //! freed as soon as the request leaves the queue.
+//!
+//! An in-band request that finds the queue empty is run by the reader
+//! itself; only when it has to wait does it move to the in-band task (and
+//! later requests queue behind it). Quick commands so cost no task switch.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::task::Poll;
 
 use serde_json::{Map, Value};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
@@ -20,7 +27,7 @@ use super::capabilities::{self, BUILTIN_INFO, QMP_CAPABILITIES};
 use super::context::{ClientShared, Context};
 use super::execute::respond;
 use super::input::MessageInput;
-use super::output::{Output, qmp_line};
+use super::output::{Output, qmp_line, response_line};
 use super::qmp::Shared;
 use crate::json::Message;
 use crate::qmp::{Flavor, QmpError, Request, parse_request};
@@ -35,9 +42,18 @@ struct Session {
     queue_slots: Arc<Semaphore>,
     /// Set at disconnect: queued requests are dropped, as QEMU does.
     closing: AtomicBool,
+    /// In-band requests sent to the in-band task and not finished.
+    in_band_busy: AtomicUsize,
 }
 
-type Queued = (Message, OwnedSemaphorePermit);
+type Running = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Work for the in-band task, in order.
+enum InBand {
+    Queued(Message, OwnedSemaphorePermit),
+    /// Started by the reader; waits for something.
+    Started(Running, Option<OwnedSemaphorePermit>),
+}
 
 pub(crate) async fn run(
     shared: Arc<Shared>,
@@ -49,7 +65,7 @@ pub(crate) async fn run(
     let (reader, writer) = connection.into_split();
     let (output, writer_task) = Output::spawn(writer);
     let config = &shared.config;
-    output.push(&qmp_line(&capabilities::greeting(
+    output.push_now(&qmp_line(&capabilities::greeting(
         config.version,
         &config.package,
         config.offer_oob,
@@ -63,11 +79,15 @@ pub(crate) async fn run(
         oob_enabled: AtomicBool::new(false),
         queue_slots: Arc::new(Semaphore::new(1)),
         closing: AtomicBool::new(false),
+        in_band_busy: AtomicUsize::new(0),
     });
-    let (queue, queue_rx) = mpsc::unbounded_channel::<Queued>();
+    let (queue, queue_rx) = mpsc::unbounded_channel::<InBand>();
     let in_band = tokio::spawn(session.clone().run_in_band(queue_rx));
     let mut out_of_band = JoinSet::new();
     let mut input = MessageInput::new(reader, client);
+    // One registration with the token for the whole connection.
+    let cancelled = shutdown.cancelled();
+    tokio::pin!(cancelled);
     loop {
         let step = async {
             session.output.wait_below(high_water).await;
@@ -75,17 +95,27 @@ pub(crate) async fn run(
             (slot, input.next().await)
         };
         let (slot, message) = tokio::select! {
-            () = shutdown.cancelled() => break,
+            biased;
+            () = &mut cancelled => break,
             step = step => step,
         };
         let (Ok(slot), Ok(Some(message))) = (slot, message) else {
             break;
         };
-        if is_oob(&message) {
+        let work = if is_oob(&message) {
             drop(slot);
             out_of_band.spawn(session.clone().run_out_of_band(message));
-        } else if queue.send((message, slot)).is_err() {
-            break;
+            None
+        } else if session.in_band_busy.load(Ordering::Acquire) == 0 {
+            session.clone().start_in_band(message, slot).await
+        } else {
+            Some(InBand::Queued(message, slot))
+        };
+        if let Some(work) = work {
+            session.in_band_busy.fetch_add(1, Ordering::AcqRel);
+            if queue.send(work).is_err() {
+                break;
+            }
         }
         while out_of_band.try_join_next().is_some() {}
     }
@@ -101,7 +131,19 @@ pub(crate) async fn run(
 /// QEMU's `qmp_is_oob`: such requests bypass the queue even when `oob` is
 /// not enabled (they are then rejected at once).
 fn is_oob(message: &Message) -> bool {
-    matches!(message, Ok(Value::Object(m)) if m.contains_key("exec-oob") && !m.contains_key("execute"))
+    let Ok(Value::Object(members)) = message else {
+        return false;
+    };
+    // A scan beats two hash lookups on a request's few members.
+    let (mut oob, mut execute) = (false, false);
+    for name in members.keys() {
+        match name.as_str() {
+            "exec-oob" => oob = true,
+            "execute" => execute = true,
+            _ => {}
+        }
+    }
+    oob && !execute
 }
 
 impl Session {
@@ -113,20 +155,49 @@ impl Session {
         self.oob_enabled.load(Ordering::Acquire)
     }
 
-    async fn run_in_band(self: Arc<Self>, mut queue: mpsc::UnboundedReceiver<Queued>) {
-        while let Some((message, slot)) = queue.recv().await {
-            if self.closing.load(Ordering::Relaxed) {
-                continue;
+    async fn run_in_band(self: Arc<Self>, mut queue: mpsc::UnboundedReceiver<InBand>) {
+        while let Some(work) = queue.recv().await {
+            match work {
+                InBand::Queued(_, _) if self.closing.load(Ordering::Relaxed) => {}
+                InBand::Queued(message, slot) => {
+                    let held = self.hold_slot(slot);
+                    self.handle(message).await;
+                    drop(held);
+                }
+                InBand::Started(running, held) => {
+                    running.await;
+                    drop(held);
+                }
             }
-            // Decided before running: qmp_capabilities may enable oob.
-            let held = if self.oob_enabled() {
-                drop(slot);
-                None
-            } else {
-                Some(slot)
-            };
-            self.handle(message).await;
-            drop(held);
+            self.in_band_busy.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    /// The queue slot stays taken until the answer is out only without
+    /// `oob` (decided before running: qmp_capabilities may enable oob).
+    fn hold_slot(&self, slot: OwnedSemaphorePermit) -> Option<OwnedSemaphorePermit> {
+        if self.oob_enabled() {
+            drop(slot);
+            None
+        } else {
+            Some(slot)
+        }
+    }
+
+    /// Runs an in-band request in the reader's task as far as it goes
+    /// without waiting; what is left is returned for the in-band task.
+    async fn start_in_band(
+        self: Arc<Self>,
+        message: Message,
+        slot: OwnedSemaphorePermit,
+    ) -> Option<InBand> {
+        let held = self.hold_slot(slot);
+        let mut running: Running = Box::pin(async move { self.handle(message).await });
+        let done =
+            std::future::poll_fn(|cx| Poll::Ready(running.as_mut().poll(cx).is_ready())).await;
+        match done {
+            true => None,
+            false => Some(InBand::Started(running, held)),
         }
     }
 
@@ -155,11 +226,15 @@ impl Session {
                     self.shared.commands.state.clone(),
                     request.oob,
                 );
-                self.shared.commands.run(&ctx, request).await
+                let answer = self.shared.commands.run_unwrapped(&ctx, request).await;
+                if let Some((result, id)) = answer {
+                    self.output.push_now(&response_line(result, id));
+                }
+                return;
             }
         };
         if let Some(response) = response {
-            self.output.push(&qmp_line(&response));
+            self.output.push_now(&qmp_line(&response));
         }
     }
 
@@ -182,7 +257,7 @@ impl Session {
         match result {
             Ok(()) => {
                 let response = respond(Ok(Value::Object(Map::new())), request.id);
-                self.output.push(&qmp_line(&response));
+                self.output.push_now(&qmp_line(&response));
                 self.shared
                     .events
                     .subscribe(self.client.id, self.output.clone());

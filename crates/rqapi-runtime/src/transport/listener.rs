@@ -83,7 +83,7 @@ impl Listener {
         match self {
             Listener::Unix { listener, .. } => {
                 let (stream, _) = listener.accept().await?;
-                Ok(unix::connection(stream))
+                unix::connection(stream)
             }
             Listener::Tcp(listener) => {
                 let (stream, _) = listener.accept().await?;

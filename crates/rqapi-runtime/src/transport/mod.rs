@@ -23,6 +23,7 @@ mod serial;
 mod stdio;
 mod tcp;
 mod unix;
+mod unix_io;
 mod virtio_serial;
 mod vsock;
 
