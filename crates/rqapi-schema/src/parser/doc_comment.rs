@@ -178,6 +178,7 @@ impl<'s> Lexer<'s> {
         };
         self.accept(true)?;
         doc.end()?;
+        self.doc_text = doc.take_scratch();
         Ok(doc)
     }
 
@@ -188,6 +189,7 @@ impl<'s> Lexer<'s> {
     ) -> Result<Doc> {
         let mut doc = Doc::new(info, None);
         doc.set_style(self.doc_style);
+        doc.set_scratch(std::mem::take(&mut self.doc_text));
         doc.ensure_untagged_section(&self.info);
         while let Some(text) = line {
             if let Some((name, _)) = self.at_name_colon(text) {
@@ -217,6 +219,7 @@ impl<'s> Lexer<'s> {
         }
         let mut doc = Doc::new(info, Some(symbol.to_owned()));
         doc.set_style(self.doc_style);
+        doc.set_scratch(std::mem::take(&mut self.doc_text));
         let mut line = self.next_doc_line()?;
         let mut no_more_args = false;
         loop {
