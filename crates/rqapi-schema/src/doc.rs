@@ -353,37 +353,38 @@ impl Doc {
         info: &SourceInfo,
         pragma: &Pragma,
     ) -> Result<()> {
-        if !self.args.contains_key(name) {
-            // Lenient: older releases did not require every member documented.
-            let excepted = self.style == DocStyle::Lenient
-                || self
-                    .symbol
-                    .as_ref()
-                    .is_some_and(|s| pragma.documentation_exceptions.contains(s));
-            if !excepted {
-                return Err(Error::sem(
-                    info,
-                    format!("{role} '{name}' lacks documentation"),
-                ));
-            }
-            let stub = Section::new(
-                self.info.clone(),
-                SectionKind::Member,
-                Some(name.to_owned()),
-            );
-            self.store.push(stub);
-            let idx = self.store.len() - 1;
-            self.args.insert(name.to_owned(), idx);
-            // After the member sections that follow the body. QEMU
-            // indexes past the end when only members follow; we append.
-            let mut pos = 1;
-            while pos < self.order.len() && self.store[self.order[pos]].kind == SectionKind::Member
-            {
-                pos += 1;
-            }
-            self.order.insert(pos, idx);
+        if let Some(&idx) = self.args.get(name) {
+            // The usual case, with a single lookup.
+            self.store[idx].connected = true;
+            return Ok(());
         }
-        let idx = self.args[name];
+        // Lenient: older releases did not require every member documented.
+        let excepted = self.style == DocStyle::Lenient
+            || self
+                .symbol
+                .as_ref()
+                .is_some_and(|s| pragma.documentation_exceptions.contains(s));
+        if !excepted {
+            return Err(Error::sem(
+                info,
+                format!("{role} '{name}' lacks documentation"),
+            ));
+        }
+        let stub = Section::new(
+            self.info.clone(),
+            SectionKind::Member,
+            Some(name.to_owned()),
+        );
+        self.store.push(stub);
+        let idx = self.store.len() - 1;
+        self.args.insert(name.to_owned(), idx);
+        // After the member sections that follow the body. QEMU
+        // indexes past the end when only members follow; we append.
+        let mut pos = 1;
+        while pos < self.order.len() && self.store[self.order[pos]].kind == SectionKind::Member {
+            pos += 1;
+        }
+        self.order.insert(pos, idx);
         self.store[idx].connected = true;
         Ok(())
     }

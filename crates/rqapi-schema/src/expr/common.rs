@@ -214,6 +214,17 @@ pub(super) fn check_features(features: Option<&mut Value>, info: &SourceInfo) ->
 
 /// Flags may only take their one meaningful value.
 pub(super) fn check_flags(expr: &Dict, info: &SourceInfo) -> Result<()> {
+    // Most definitions have no flag at all: one pass over their few keys
+    // settles that, instead of a lookup per flag.
+    let is_flag = |key: &String| {
+        matches!(
+            key.as_str(),
+            "gen" | "success-response" | "boxed" | "allow-oob" | "allow-preconfig" | "coroutine"
+        )
+    };
+    if !expr.keys().any(is_flag) {
+        return Ok(());
+    }
     for key in ["gen", "success-response"] {
         if expr.get(key).is_some_and(|v| *v != Value::Bool(false)) {
             return Err(Error::sem(
