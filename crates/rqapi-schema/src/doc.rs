@@ -255,17 +255,8 @@ impl Doc {
         if name.is_empty() {
             return Err(Error::sem(info, "invalid parameter name"));
         }
-        let taken = match kind {
-            SectionKind::Feature => self.features.contains_key(name),
-            _ => self.args.contains_key(name),
-        };
-        if taken {
-            return Err(Error::sem(
-                info,
-                format!("'{name}' parameter name duplicated"),
-            ));
-        }
-        let idx = self.push(Section::new(info.clone(), kind, Some(name.to_owned())));
+        // The section goes at the end of the arena (see `push`).
+        let idx = self.store.len();
         let map = match kind {
             SectionKind::Feature => &mut self.features,
             _ => &mut self.args,
@@ -274,10 +265,20 @@ impl Doc {
             // Blocks that describe anything usually describe several.
             map.reserve(8);
         }
-        match kind {
-            SectionKind::Feature => self.features.insert(name.to_owned(), idx),
-            _ => self.args.insert(name.to_owned(), idx),
-        };
+        // One lookup both tells a duplicate and records the name.
+        match map.entry(name.to_owned()) {
+            indexmap::map::Entry::Occupied(_) => {
+                return Err(Error::sem(
+                    info,
+                    format!("'{name}' parameter name duplicated"),
+                ));
+            }
+            indexmap::map::Entry::Vacant(slot) => {
+                slot.insert(idx);
+            }
+        }
+        let pushed = self.push(Section::new(info.clone(), kind, Some(name.to_owned())));
+        debug_assert_eq!(pushed, idx);
         Ok(())
     }
 
