@@ -65,6 +65,22 @@ pub(super) fn check_keys(
     required: &[&str],
     optional: &[&str],
 ) -> Result<()> {
+    // Fast path: one pass over the object's few keys, comparing them with
+    // the short key lists instead of looking each required key up. Keys
+    // of an object are distinct, so counting the required ones found
+    // tells whether all are there.
+    let mut required_found = 0;
+    let all_allowed = value.keys().all(|k| {
+        if required.contains(&k.as_str()) {
+            required_found += 1;
+            true
+        } else {
+            optional.contains(&k.as_str())
+        }
+    });
+    if all_allowed && required_found == required.len() {
+        return Ok(());
+    }
     let missing = sorted_set(required.iter().copied().filter(|k| !value.contains_key(*k)));
     if !missing.is_empty() {
         return Err(Error::sem(
