@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::source::SourceInfo;
-use crate::value::{Dict, Value};
+use crate::value::{Dict, DictExt, Value};
 
 use super::names::{check_name_is_str, check_name_lower};
 
@@ -131,7 +131,7 @@ pub(super) fn check_if(
     info: &SourceInfo,
     source: &(impl fmt::Display + ?Sized),
 ) -> Result<()> {
-    let Some(cond) = expr.get("if") else {
+    let Some(cond) = expr.lookup("if") else {
         return Ok(());
     };
     // Depth-first, left to right, as QEMU's recursion; an explicit stack so
@@ -159,13 +159,13 @@ pub(super) fn check_if(
                 if d.len() != 1 {
                     return Err(Error::sem(info, format!("{what} has conflicting keys")));
                 }
-                if let Some(operand) = d.get("not") {
+                if let Some(operand) = d.lookup("not") {
                     pending.push((operand, depth + 1));
                     continue;
                 }
-                let (operator, operands) = match d.get("all") {
+                let (operator, operands) = match d.lookup("all") {
                     Some(v) => ("all", v),
-                    None => ("any", d.get("any").unwrap_or(cond)),
+                    None => ("any", d.lookup("any").unwrap_or(cond)),
                 };
                 let Value::List(operands) = operands else {
                     return Err(Error::sem(
@@ -216,7 +216,7 @@ pub(super) fn check_features(features: Option<&mut Value>, info: &SourceInfo) ->
         let Value::Dict(feat) = feat else { continue };
         let source = "'features' member";
         check_keys(feat, info, source, &["name"], &["if"])?;
-        let name = check_name_is_str(feat.get("name"), info, source)?;
+        let name = check_name_is_str(feat.lookup("name"), info, source)?;
         let source = Subject {
             what: source,
             role: "",

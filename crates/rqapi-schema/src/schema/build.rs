@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::hash::{HashMap, IndexMap};
 use crate::parser::{DocId, ParsedExpr, ParsedSchema, Pragma};
 use crate::source::SourceInfo;
-use crate::value::{Dict, Value};
+use crate::value::{Dict, DictExt, Value};
 
 /// An item of QEMU's entity list: definitions and `include` directives.
 #[derive(Debug)]
@@ -269,7 +269,7 @@ impl Builder {
             let feature = Feature {
                 name: name.to_owned(),
                 info: Some(info.clone()),
-                ifcond: IfCond::from_value(f.get("if"), info)?,
+                ifcond: IfCond::from_value(f.lookup("if"), info)?,
                 defined_in: defined_in.to_owned(),
             };
             self.features
@@ -326,16 +326,16 @@ impl Builder {
             let Value::Dict(value) = &mut value else {
                 return Err(internal(info, "member"));
             };
-            let ifcond = IfCond::from_value(value.get("if"), info)?;
+            let ifcond = IfCond::from_value(value.lookup("if"), info)?;
             let optional = name.starts_with('*');
             if optional {
                 name.remove(0);
             }
             let typ = value
-                .get_mut("type")
+                .lookup_mut("type")
                 .ok_or_else(|| internal(info, "member"))?;
             let type_name = self.type_ref(typ, info)?;
-            let features = self.make_features(value.get("features"), info, &name)?;
+            let features = self.make_features(value.lookup("features"), info, &name)?;
             members.push(ObjectMember {
                 name,
                 info: info.clone(),
@@ -361,9 +361,9 @@ impl Builder {
             let Value::Dict(value) = &mut value else {
                 return Err(internal(info, "branch"));
             };
-            let ifcond = IfCond::from_value(value.get("if"), info)?;
+            let ifcond = IfCond::from_value(value.lookup("if"), info)?;
             let typ = value
-                .get_mut("type")
+                .lookup_mut("type")
                 .ok_or_else(|| internal(info, "branch"))?;
             variants.push(Variant {
                 name: key,
@@ -420,7 +420,7 @@ impl Builder {
 
     fn def_expr(&mut self, e: &mut ParsedExpr) -> Result<()> {
         let (expr, info) = (&mut e.expr, &e.info);
-        if let Some(Value::Str(path)) = expr.get("include") {
+        if let Some(Value::Str(path)) = expr.lookup("include") {
             let module = self.make_module(path);
             self.order.push(Placed::Include {
                 module,
@@ -436,18 +436,21 @@ impl Builder {
             })
             .ok_or_else(|| internal(info, "expression"))?;
         let name = name.as_str();
-        let ifcond = IfCond::from_value(expr.get("if"), info)?;
-        let features = self.make_features(expr.get("features"), info, name)?;
+        let ifcond = IfCond::from_value(expr.lookup("if"), info)?;
+        let features = self.make_features(expr.lookup("features"), info, name)?;
         let kind = match meta {
             "enum" => self.enum_kind(expr, info, name)?,
             "struct" => {
-                let data = match expr.get_mut("data") {
+                let data = match expr.lookup_mut("data") {
                     Some(Value::Dict(d)) => std::mem::take(d),
                     _ => Dict::default(),
                 };
                 let local_members = self.make_members(data, info, name)?;
                 EntityKind::Object(ObjectType {
-                    base_name: expr.get("base").and_then(Value::as_str).map(str::to_owned),
+                    base_name: expr
+                        .lookup("base")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                     base: None,
                     local_members,
                     members: vec![],
@@ -475,7 +478,7 @@ impl Builder {
             }
             "command" => self.command_kind(expr, info, &ifcond, name)?,
             _ => {
-                let arg_type_name = self.args_ref(expr.get_mut("data"), info, &ifcond, name)?;
+                let arg_type_name = self.args_ref(expr.lookup_mut("data"), info, &ifcond, name)?;
                 EntityKind::Event(Event {
                     arg_type_name,
                     arg_type: None,
@@ -489,7 +492,7 @@ impl Builder {
     }
 
     fn enum_kind(&mut self, expr: &mut Dict, info: &SourceInfo, name: &str) -> Result<EntityKind> {
-        let Some(Value::List(values)) = expr.get_mut("data") else {
+        let Some(Value::List(values)) = expr.lookup_mut("data") else {
             return Err(internal(info, "data"));
         };
         let mut members = Vec::with_capacity(values.len());
@@ -498,8 +501,8 @@ impl Builder {
                 return Err(internal(info, "member"));
             };
             let vname = take_str(v, "name", info)?;
-            let ifcond = IfCond::from_value(v.get("if"), info)?;
-            let features = self.make_features(v.get("features"), info, &vname)?;
+            let ifcond = IfCond::from_value(v.lookup("if"), info)?;
+            let features = self.make_features(v.lookup("features"), info, &vname)?;
             members.push(EnumMember {
                 name: vname,
                 info: Some(info.clone()),
@@ -509,7 +512,7 @@ impl Builder {
             });
         }
         let prefix = expr
-            .get("prefix")
+            .lookup("prefix")
             .and_then(Value::as_str)
             .map(str::to_owned);
         Ok(EntityKind::Enum(EnumType { members, prefix }))
@@ -522,7 +525,7 @@ impl Builder {
         ifcond: &IfCond,
         name: &str,
     ) -> Result<EntityKind> {
-        let base_name = match expr.get_mut("base") {
+        let base_name = match expr.lookup_mut("base") {
             Some(Value::Dict(d)) => {
                 let d = std::mem::take(d);
                 self.make_implicit_object_type(name, info, ifcond, "base", d)?
@@ -573,8 +576,8 @@ impl Builder {
         ifcond: &IfCond,
         name: &str,
     ) -> Result<EntityKind> {
-        let arg_type_name = self.args_ref(expr.get_mut("data"), info, ifcond, name)?;
-        let ret_type_name = match expr.get_mut("returns") {
+        let arg_type_name = self.args_ref(expr.lookup_mut("data"), info, ifcond, name)?;
+        let ret_type_name = match expr.lookup_mut("returns") {
             None => None,
             Some(r) => Some(self.type_ref(r, info)?),
         };
