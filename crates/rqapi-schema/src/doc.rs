@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::hash::IndexMap;
 use crate::parser::{DocStyle, Pragma};
 use crate::source::SourceInfo;
-use crate::value::Dict;
+use crate::value::{Dict, DictExt};
 
 /// Section kinds, displayed as QEMU's `Kind.__str__` (`Plain`, `Member`,
 /// `Feature`, `Returns`, `Errors`, `Since`, `Todo`).
@@ -315,10 +315,10 @@ impl Doc {
 
     /// QEMU's `QAPIDoc.check_expr`: Returns/Errors sections vs. the meta.
     pub fn check_expr(&self, expr: &Dict) -> Result<()> {
-        if expr.contains_key("command") {
+        if expr.lookup("command").is_some() {
             return match self.returns() {
                 Some(returns)
-                    if !expr.contains_key("returns") && self.style == DocStyle::Strict =>
+                    if expr.lookup("returns").is_none() && self.style == DocStyle::Strict =>
                 {
                     Err(Error::sem(
                         &returns.info,

@@ -23,6 +23,7 @@ mod types;
 use crate::doc::Doc;
 use crate::error::{Error, Result};
 use crate::parser::{ParsedExpr, ParsedSchema, Pragma};
+use crate::value::DictExt;
 
 pub use common::MAX_IF_NESTING;
 use common::{check_features, check_flags, check_if, check_keys};
@@ -46,7 +47,7 @@ pub fn check_exprs(schema: &mut ParsedSchema) -> Result<()> {
 
 fn check_expr(parsed: &mut ParsedExpr, docs: &[Doc], pragma: &Pragma) -> Result<()> {
     let ParsedExpr { expr, info, doc } = parsed;
-    if expr.contains_key("include") {
+    if expr.lookup("include").is_some() {
         return Ok(());
     }
     // A pass over the expression's few keys, rather than a lookup per meta.
@@ -60,7 +61,7 @@ fn check_expr(parsed: &mut ParsedExpr, docs: &[Doc], pragma: &Pragma) -> Result<
              'command', 'event'",
         ));
     };
-    let name = check_name_is_str(expr.get(meta), info, &format_args!("'{meta}'"))?;
+    let name = check_name_is_str(expr.lookup(meta), info, &format_args!("'{meta}'"))?;
     // QEMU prints no "In META 'NAME':" line for an empty name.
     if !name.is_empty() {
         info.set_defn(meta, name);
