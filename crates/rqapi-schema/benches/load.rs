@@ -26,9 +26,12 @@
 //!     perf stat -e page-faults,task-clock -r 100 target/release/rqapi check ...
 //!
 //! Last measured (2 cores, release profile with fat LTO, mimalloc v2):
-//! 49.3M instructions, 16.9 MB resident, 139 page faults, task-clock
-//! 9.4 ms; hyperfine user ~7.5 ms, sys ~2.4 ms, min 8.1 ms, mean 9.9 ms
-//! at load 1.5 (12-14 ms in bursts of load 2-4).
+//! 42.8M instructions, 16.5-16.9 MB resident, ~134 page faults;
+//! hyperfine mean 8.9 ms, min 7.7 ms (user ~6.3 ms, sys ~2.2 ms) at load
+//! 2.3, where the previous 49.3M build ran a mean 9.9 ms, min 8.6 ms in
+//! the same run (at load 3.4: 8.5 against 9.4 ms).
+//! That 49.3M build alone: 16.9 MB, 139 page faults, task-clock 9.4 ms;
+//! hyperfine min 8.1 ms, mean 9.9 ms at load 1.5 (12-14 ms at load 2-4).
 //! Before (default release profile, mimalloc v3): 55.2M instructions,
 //! 26.8 MB, 159 page faults, task-clock 13.2 ms; user ~8.2 ms, sys
 //! ~4.1 ms, min 10.4 ms, mean 12.5 ms at load 1.5.

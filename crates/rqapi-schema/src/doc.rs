@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::hash::IndexMap;
 use crate::parser::{DocStyle, Pragma};
 use crate::source::SourceInfo;
-use crate::value::Dict;
+use crate::value::{Dict, DictExt};
 
 /// Section kinds, displayed as QEMU's `Kind.__str__` (`Plain`, `Member`,
 /// `Feature`, `Returns`, `Errors`, `Since`, `Todo`).
@@ -88,6 +88,11 @@ pub struct Doc {
     /// releases (tagged sections need text, `Returns:` only where the
     /// command returns something) are not enforced.
     style: DocStyle,
+    /// Text of the last section while it is being read. It moves into
+    /// the section as an exact copy once the section is complete, so
+    /// section texts carry no growth slack; the buffer itself is handed
+    /// from block to block by the lexer.
+    pending: String,
 }
 
 impl Doc {
@@ -111,7 +116,32 @@ impl Doc {
             errors: None,
             since: None,
             style: DocStyle::Strict,
+            pending: String::new(),
         }
+    }
+
+    /// Lends the buffer the sections' text is gathered in (see `end`).
+    pub(crate) fn set_scratch(&mut self, mut buf: String) {
+        buf.clear();
+        self.pending = buf;
+    }
+
+    /// Takes back the buffer lent by `set_scratch`.
+    pub(crate) fn take_scratch(&mut self) -> String {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Moves the pending text into the last section, without surrounding
+    /// newlines and at its exact size.
+    fn flush_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let text = self.pending.trim_matches('\n').to_owned();
+        self.pending.clear();
+        let last = self.last_mut();
+        debug_assert!(last.text.is_empty());
+        last.text = text;
     }
 
     /// Sets how strictly this block is checked (before it is read).
@@ -164,6 +194,7 @@ impl Doc {
     }
 
     fn push(&mut self, section: Section) -> usize {
+        self.flush_pending();
         self.store.push(section);
         let idx = self.store.len() - 1;
         self.order.push(idx);
@@ -181,17 +212,14 @@ impl Doc {
 
     /// Continue the current untagged section, or start a new one.
     pub(crate) fn ensure_untagged_section(&mut self, info: &SourceInfo) {
+        let pending_empty = self.pending.is_empty();
         let last = self.last_mut();
         if last.kind == SectionKind::Plain {
-            if last.text.is_empty() {
+            if pending_empty {
                 // Empty so far: the section really starts here.
                 last.info = info.clone();
             }
-            if last.text.capacity() == 0 {
-                // Text follows: size for it, as `append_line` would.
-                last.text.reserve(256);
-            }
-            last.text.push('\n');
+            self.pending.push('\n');
             return;
         }
         let idx = self.push(Section::new(info.clone(), SectionKind::Plain, None));
@@ -227,17 +255,8 @@ impl Doc {
         if name.is_empty() {
             return Err(Error::sem(info, "invalid parameter name"));
         }
-        let taken = match kind {
-            SectionKind::Feature => self.features.contains_key(name),
-            _ => self.args.contains_key(name),
-        };
-        if taken {
-            return Err(Error::sem(
-                info,
-                format!("'{name}' parameter name duplicated"),
-            ));
-        }
-        let idx = self.push(Section::new(info.clone(), kind, Some(name.to_owned())));
+        // The section goes at the end of the arena (see `push`).
+        let idx = self.store.len();
         let map = match kind {
             SectionKind::Feature => &mut self.features,
             _ => &mut self.args,
@@ -246,10 +265,20 @@ impl Doc {
             // Blocks that describe anything usually describe several.
             map.reserve(8);
         }
-        match kind {
-            SectionKind::Feature => self.features.insert(name.to_owned(), idx),
-            _ => self.args.insert(name.to_owned(), idx),
-        };
+        // One lookup both tells a duplicate and records the name.
+        match map.entry(name.to_owned()) {
+            indexmap::map::Entry::Occupied(_) => {
+                return Err(Error::sem(
+                    info,
+                    format!("'{name}' parameter name duplicated"),
+                ));
+            }
+            indexmap::map::Entry::Vacant(slot) => {
+                slot.insert(idx);
+            }
+        }
+        let pushed = self.push(Section::new(info.clone(), kind, Some(name.to_owned())));
+        debug_assert_eq!(pushed, idx);
         Ok(())
     }
 
@@ -262,25 +291,15 @@ impl Doc {
     }
 
     pub(crate) fn append_line(&mut self, line: &str) {
-        let last = self.last_mut();
-        let needed = line.len() + 1;
-        if last.text.capacity() - last.text.len() < needed {
-            // Sections span a few lines: grow in larger steps.
-            last.text.reserve(needed + 192);
-        }
-        last.text.push_str(line);
-        last.text.push('\n');
+        self.pending.push_str(line);
+        self.pending.push('\n');
     }
 
     /// Strips surrounding newlines; tagged sections must have text.
     pub(crate) fn end(&mut self) -> Result<()> {
+        self.flush_pending();
         for &idx in &self.order {
-            let section = &mut self.store[idx];
-            // In place: every section's text ends with a newline.
-            let end = section.text.trim_end_matches('\n').len();
-            section.text.truncate(end);
-            let start = end - section.text.trim_start_matches('\n').len();
-            section.text.drain(..start);
+            let section = &self.store[idx];
             if section.kind != SectionKind::Plain
                 && section.text.is_empty()
                 && self.style == DocStyle::Strict
@@ -296,10 +315,10 @@ impl Doc {
 
     /// QEMU's `QAPIDoc.check_expr`: Returns/Errors sections vs. the meta.
     pub fn check_expr(&self, expr: &Dict) -> Result<()> {
-        if expr.contains_key("command") {
+        if expr.lookup("command").is_some() {
             return match self.returns() {
                 Some(returns)
-                    if !expr.contains_key("returns") && self.style == DocStyle::Strict =>
+                    if expr.lookup("returns").is_none() && self.style == DocStyle::Strict =>
                 {
                     Err(Error::sem(
                         &returns.info,
@@ -335,37 +354,38 @@ impl Doc {
         info: &SourceInfo,
         pragma: &Pragma,
     ) -> Result<()> {
-        if !self.args.contains_key(name) {
-            // Lenient: older releases did not require every member documented.
-            let excepted = self.style == DocStyle::Lenient
-                || self
-                    .symbol
-                    .as_ref()
-                    .is_some_and(|s| pragma.documentation_exceptions.contains(s));
-            if !excepted {
-                return Err(Error::sem(
-                    info,
-                    format!("{role} '{name}' lacks documentation"),
-                ));
-            }
-            let stub = Section::new(
-                self.info.clone(),
-                SectionKind::Member,
-                Some(name.to_owned()),
-            );
-            self.store.push(stub);
-            let idx = self.store.len() - 1;
-            self.args.insert(name.to_owned(), idx);
-            // After the member sections that follow the body. QEMU
-            // indexes past the end when only members follow; we append.
-            let mut pos = 1;
-            while pos < self.order.len() && self.store[self.order[pos]].kind == SectionKind::Member
-            {
-                pos += 1;
-            }
-            self.order.insert(pos, idx);
+        if let Some(&idx) = self.args.get(name) {
+            // The usual case, with a single lookup.
+            self.store[idx].connected = true;
+            return Ok(());
         }
-        let idx = self.args[name];
+        // Lenient: older releases did not require every member documented.
+        let excepted = self.style == DocStyle::Lenient
+            || self
+                .symbol
+                .as_ref()
+                .is_some_and(|s| pragma.documentation_exceptions.contains(s));
+        if !excepted {
+            return Err(Error::sem(
+                info,
+                format!("{role} '{name}' lacks documentation"),
+            ));
+        }
+        let stub = Section::new(
+            self.info.clone(),
+            SectionKind::Member,
+            Some(name.to_owned()),
+        );
+        self.store.push(stub);
+        let idx = self.store.len() - 1;
+        self.args.insert(name.to_owned(), idx);
+        // After the member sections that follow the body. QEMU
+        // indexes past the end when only members follow; we append.
+        let mut pos = 1;
+        while pos < self.order.len() && self.store[self.order[pos]].kind == SectionKind::Member {
+            pos += 1;
+        }
+        self.order.insert(pos, idx);
         self.store[idx].connected = true;
         Ok(())
     }

@@ -23,6 +23,7 @@ mod types;
 use crate::doc::Doc;
 use crate::error::{Error, Result};
 use crate::parser::{ParsedExpr, ParsedSchema, Pragma};
+use crate::value::DictExt;
 
 pub use common::MAX_IF_NESTING;
 use common::{check_features, check_flags, check_if, check_keys};
@@ -46,31 +47,35 @@ pub fn check_exprs(schema: &mut ParsedSchema) -> Result<()> {
 
 fn check_expr(parsed: &mut ParsedExpr, docs: &[Doc], pragma: &Pragma) -> Result<()> {
     let ParsedExpr { expr, info, doc } = parsed;
-    if expr.contains_key("include") {
+    if expr.lookup("include").is_some() {
         return Ok(());
     }
-    let metas: Vec<&str> = METAS
-        .into_iter()
-        .filter(|m| expr.contains_key(*m))
-        .collect();
-    let [meta] = metas[..] else {
+    // A pass over the expression's few keys, rather than a lookup per meta.
+    let mut metas = expr
+        .keys()
+        .filter_map(|key| METAS.into_iter().find(|m| m == key));
+    let (Some(meta), None) = (metas.next(), metas.next()) else {
         return Err(Error::sem(
             info,
             "expression must have exactly one key 'enum', 'struct', 'union', 'alternate', \
              'command', 'event'",
         ));
     };
-    let name = check_name_is_str(expr.get(meta), info, &format_args!("'{meta}'"))?.to_owned();
+    let name = check_name_is_str(expr.lookup(meta), info, &format_args!("'{meta}'"))?;
     // QEMU prints no "In META 'NAME':" line for an empty name.
     if !name.is_empty() {
-        info.set_defn(meta, &name);
+        info.set_defn(meta, name);
     }
+    // The name, borrowed from the definition just set rather than copied
+    // (the expression is modified below).
+    let defn = info.defn.clone();
+    let name = defn.as_deref().map_or("", |d| d.name.as_str());
     let info = &*info;
-    check_defn_name_str(&name, info, meta, pragma)?;
+    check_defn_name_str(name, info, meta, pragma)?;
 
     match doc.and_then(|id| docs.get(id)) {
         Some(doc) => {
-            if doc.symbol.as_deref() != Some(name.as_str()) {
+            if doc.symbol.as_deref() != Some(name) {
                 let symbol = doc.symbol.as_deref().unwrap_or("None");
                 return Err(Error::sem(
                     info,
@@ -94,7 +99,7 @@ fn check_expr(parsed: &mut ParsedExpr, docs: &[Doc], pragma: &Pragma) -> Result<
                 &["enum", "data"],
                 &["if", "features", "prefix"],
             )?;
-            defs::check_enum(expr, &name, info, pragma)?;
+            defs::check_enum(expr, name, info, pragma)?;
         }
         "union" => {
             check_keys(
@@ -106,7 +111,7 @@ fn check_expr(parsed: &mut ParsedExpr, docs: &[Doc], pragma: &Pragma) -> Result<
             )?;
             normalize_members(expr.get_mut("base"));
             normalize_members(expr.get_mut("data"));
-            defs::check_union(expr, &name, info, pragma)?;
+            defs::check_union(expr, name, info, pragma)?;
         }
         "alternate" => {
             check_keys(
@@ -128,7 +133,7 @@ fn check_expr(parsed: &mut ParsedExpr, docs: &[Doc], pragma: &Pragma) -> Result<
                 &["base", "if", "features"],
             )?;
             normalize_members(expr.get_mut("data"));
-            defs::check_struct(expr, &name, info, pragma)?;
+            defs::check_struct(expr, name, info, pragma)?;
         }
         "command" => {
             check_keys(

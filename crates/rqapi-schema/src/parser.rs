@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::doc::Doc;
 use crate::error::{Error, Result};
 use crate::source::SourceInfo;
-use crate::value::{Dict, Value};
+use crate::value::{Dict, DictExt, Value};
 use files::{abspath, dirname, join, read_source};
 use lexer::Lexer;
 
@@ -154,10 +154,10 @@ impl SchemaState {
             let Value::Dict(expr) = lx.value()? else {
                 return Err(Error::sem(&info, "top-level expression must be an object"));
             };
-            if expr.contains_key("include") {
+            if expr.lookup("include").is_some() {
                 self.reject_expr_doc(cur_doc)?;
                 self.include(fname, expr, info, depth)?;
-            } else if expr.contains_key("pragma") {
+            } else if expr.lookup("pragma").is_some() {
                 self.reject_expr_doc(cur_doc)?;
                 self.pragmas(&expr, &info)?;
             } else {
@@ -196,7 +196,7 @@ impl SchemaState {
         if expr.len() != 1 {
             return Err(Error::sem(&info, "invalid 'include' directive"));
         }
-        let Some(Value::Str(include)) = expr.get("include") else {
+        let Some(Value::Str(include)) = expr.lookup("include") else {
             return Err(Error::sem(&info, "value of 'include' must be a string"));
         };
         let incl_fname = join(dirname(fname), include);
@@ -239,7 +239,7 @@ impl SchemaState {
         if expr.len() != 1 {
             return Err(Error::sem(info, "invalid 'pragma' directive"));
         }
-        let Some(Value::Dict(pragma)) = expr.get("pragma") else {
+        let Some(Value::Dict(pragma)) = expr.lookup("pragma") else {
             return Err(Error::sem(info, "value of 'pragma' must be an object"));
         };
         for (name, value) in pragma {

@@ -7,6 +7,35 @@
 /// name maps (see `hash.rs`): make one with `Dict::default()`.
 pub type Dict = crate::hash::IndexMap<String, Value>;
 
+/// Name lookups in a [`Dict`] that compare the keys directly when the
+/// object is small, as schema objects nearly always are: cheaper than
+/// hashing the name (the checks make tens of thousands of lookups).
+pub(crate) trait DictExt {
+    fn lookup(&self, key: &str) -> Option<&Value>;
+    fn lookup_mut(&mut self, key: &str) -> Option<&mut Value>;
+}
+
+/// Up to this many keys, a scan beats hashing.
+const SCAN_MAX: usize = 8;
+
+impl DictExt for Dict {
+    fn lookup(&self, key: &str) -> Option<&Value> {
+        if self.len() > SCAN_MAX {
+            return self.get(key);
+        }
+        self.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    }
+
+    fn lookup_mut(&mut self, key: &str) -> Option<&mut Value> {
+        if self.len() > SCAN_MAX {
+            return self.get_mut(key);
+        }
+        self.iter_mut()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     Str(String),

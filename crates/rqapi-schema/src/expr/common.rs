@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::source::SourceInfo;
-use crate::value::{Dict, Value};
+use crate::value::{Dict, DictExt, Value};
 
 use super::names::{check_name_is_str, check_name_lower};
 
@@ -65,6 +65,22 @@ pub(super) fn check_keys(
     required: &[&str],
     optional: &[&str],
 ) -> Result<()> {
+    // Fast path: one pass over the object's few keys, comparing them with
+    // the short key lists instead of looking each required key up. Keys
+    // of an object are distinct, so counting the required ones found
+    // tells whether all are there.
+    let mut required_found = 0;
+    let all_allowed = value.keys().all(|k| {
+        if required.contains(&k.as_str()) {
+            required_found += 1;
+            true
+        } else {
+            optional.contains(&k.as_str())
+        }
+    });
+    if all_allowed && required_found == required.len() {
+        return Ok(());
+    }
     let missing = sorted_set(required.iter().copied().filter(|k| !value.contains_key(*k)));
     if !missing.is_empty() {
         return Err(Error::sem(
@@ -115,7 +131,7 @@ pub(super) fn check_if(
     info: &SourceInfo,
     source: &(impl fmt::Display + ?Sized),
 ) -> Result<()> {
-    let Some(cond) = expr.get("if") else {
+    let Some(cond) = expr.lookup("if") else {
         return Ok(());
     };
     // Depth-first, left to right, as QEMU's recursion; an explicit stack so
@@ -143,13 +159,13 @@ pub(super) fn check_if(
                 if d.len() != 1 {
                     return Err(Error::sem(info, format!("{what} has conflicting keys")));
                 }
-                if let Some(operand) = d.get("not") {
+                if let Some(operand) = d.lookup("not") {
                     pending.push((operand, depth + 1));
                     continue;
                 }
-                let (operator, operands) = match d.get("all") {
+                let (operator, operands) = match d.lookup("all") {
                     Some(v) => ("all", v),
-                    None => ("any", d.get("any").unwrap_or(cond)),
+                    None => ("any", d.lookup("any").unwrap_or(cond)),
                 };
                 let Value::List(operands) = operands else {
                     return Err(Error::sem(
@@ -200,7 +216,7 @@ pub(super) fn check_features(features: Option<&mut Value>, info: &SourceInfo) ->
         let Value::Dict(feat) = feat else { continue };
         let source = "'features' member";
         check_keys(feat, info, source, &["name"], &["if"])?;
-        let name = check_name_is_str(feat.get("name"), info, source)?;
+        let name = check_name_is_str(feat.lookup("name"), info, source)?;
         let source = Subject {
             what: source,
             role: "",
@@ -214,6 +230,17 @@ pub(super) fn check_features(features: Option<&mut Value>, info: &SourceInfo) ->
 
 /// Flags may only take their one meaningful value.
 pub(super) fn check_flags(expr: &Dict, info: &SourceInfo) -> Result<()> {
+    // Most definitions have no flag at all: one pass over their few keys
+    // settles that, instead of a lookup per flag.
+    let is_flag = |key: &String| {
+        matches!(
+            key.as_str(),
+            "gen" | "success-response" | "boxed" | "allow-oob" | "allow-preconfig" | "coroutine"
+        )
+    };
+    if !expr.keys().any(is_flag) {
+        return Ok(());
+    }
     for key in ["gen", "success-response"] {
         if expr.get(key).is_some_and(|v| *v != Value::Bool(false)) {
             return Err(Error::sem(

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::parser::Pragma;
 use crate::source::SourceInfo;
-use crate::value::{Dict, Value};
+use crate::value::{Dict, DictExt, Value};
 
 use super::common::{Subject, check_features, check_if, check_keys, desugar, truthy};
 use super::names::{check_name_is_str, check_name_lower};
@@ -19,17 +19,17 @@ pub(super) fn check_enum(
     info: &SourceInfo,
     pragma: &Pragma,
 ) -> Result<()> {
-    if !matches!(expr.get("data"), Some(Value::List(_))) {
+    if !matches!(expr.lookup("data"), Some(Value::List(_))) {
         return Err(Error::sem(info, "'data' must be an array"));
     }
     if expr
-        .get("prefix")
+        .lookup("prefix")
         .is_some_and(|p| !matches!(p, Value::Str(_)))
     {
         return Err(Error::sem(info, "'prefix' must be a string"));
     }
     let permissive = pragma.member_name_exceptions.iter().any(|n| n == name);
-    let Some(Value::List(members)) = expr.get_mut("data") else {
+    let Some(Value::List(members)) = expr.lookup_mut("data") else {
         return Ok(());
     };
     for member in members.iter_mut() {
@@ -41,7 +41,7 @@ pub(super) fn check_enum(
         };
         let source = "'data' member";
         check_keys(member, info, source, &["name"], &["if", "features"])?;
-        let member_name = check_name_is_str(member.get("name"), info, source)?;
+        let member_name = check_name_is_str(member.lookup("name"), info, source)?;
         let source = Subject {
             what: source,
             role: "",
@@ -57,7 +57,7 @@ pub(super) fn check_enum(
         };
         check_name_lower(checked, info, &source, permissive, permissive)?;
         check_if(member, info, &source)?;
-        check_features(member.get_mut("features"), info)?;
+        check_features(member.lookup_mut("features"), info)?;
     }
     Ok(())
 }
@@ -68,8 +68,8 @@ pub(super) fn check_struct(
     info: &SourceInfo,
     pragma: &Pragma,
 ) -> Result<()> {
-    check_type_implicit(expr.get_mut("data"), info, "'data'", Some(name), pragma)?;
-    check_type_name(expr.get("base"), info, "'base'")
+    check_type_implicit(expr.lookup_mut("data"), info, "'data'", Some(name), pragma)?;
+    check_type_name(expr.lookup("base"), info, "'base'")
 }
 
 pub(super) fn check_union(
@@ -78,9 +78,9 @@ pub(super) fn check_union(
     info: &SourceInfo,
     pragma: &Pragma,
 ) -> Result<()> {
-    check_type_name_or_implicit(expr.get_mut("base"), info, "'base'", Some(name), pragma)?;
-    check_name_is_str(expr.get("discriminator"), info, "'discriminator'")?;
-    let Some(Value::Dict(members)) = expr.get("data") else {
+    check_type_name_or_implicit(expr.lookup_mut("base"), info, "'base'", Some(name), pragma)?;
+    check_name_is_str(expr.lookup("discriminator"), info, "'discriminator'")?;
+    let Some(Value::Dict(members)) = expr.lookup("data") else {
         return Err(Error::sem(info, "'data' must be an object"));
     };
     for (key, value) in members {
@@ -90,13 +90,13 @@ pub(super) fn check_union(
         };
         check_keys(value, info, &source, &["type"], &["if"])?;
         check_if(value, info, &source)?;
-        check_type_name(value.get("type"), info, &source)?;
+        check_type_name(value.lookup("type"), info, &source)?;
     }
     Ok(())
 }
 
 pub(super) fn check_alternate(expr: &Dict, info: &SourceInfo) -> Result<()> {
-    let members = expr.get("data");
+    let members = expr.lookup("data");
     if !truthy(members) {
         return Err(Error::sem(info, "'data' must not be empty"));
     }
@@ -114,7 +114,7 @@ pub(super) fn check_alternate(expr: &Dict, info: &SourceInfo) -> Result<()> {
         };
         check_keys(value, info, &source, &["type"], &["if"])?;
         check_if(value, info, &source)?;
-        check_type_name_or_array(value.get("type"), info, &source)?;
+        check_type_name_or_array(value.lookup("type"), info, &source)?;
     }
     Ok(())
 }
@@ -122,19 +122,19 @@ pub(super) fn check_alternate(expr: &Dict, info: &SourceInfo) -> Result<()> {
 /// `data` of a command or event: a type name when boxed, else a type name
 /// or an implicit struct type.
 fn check_arguments(expr: &mut Dict, info: &SourceInfo, pragma: &Pragma) -> Result<()> {
-    if truthy(expr.get("boxed")) {
-        let Some(args) = expr.get("data") else {
+    if truthy(expr.lookup("boxed")) {
+        let Some(args) = expr.lookup("data") else {
             return Err(Error::sem(info, "'boxed': true requires 'data'"));
         };
         check_type_name(Some(args), info, "'data'")
     } else {
-        check_type_name_or_implicit(expr.get_mut("data"), info, "'data'", None, pragma)
+        check_type_name_or_implicit(expr.lookup_mut("data"), info, "'data'", None, pragma)
     }
 }
 
 pub(super) fn check_command(expr: &mut Dict, info: &SourceInfo, pragma: &Pragma) -> Result<()> {
     check_arguments(expr, info, pragma)?;
-    check_type_name_or_array(expr.get("returns"), info, "'returns'")
+    check_type_name_or_array(expr.lookup("returns"), info, "'returns'")
 }
 
 pub(super) fn check_event(expr: &mut Dict, info: &SourceInfo, pragma: &Pragma) -> Result<()> {

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::error::{Error, Result};
 use crate::parser::Pragma;
 use crate::source::SourceInfo;
-use crate::value::Value;
+use crate::value::{DictExt, Value};
 
 use super::common::{Subject, check_features, check_if, check_keys, desugar};
 use super::names::{c_name_chars, c_name_starts_with, check_name_lower};
@@ -92,8 +92,8 @@ pub(super) fn check_type_implicit(
         let Value::Dict(arg) = arg else { continue };
         check_keys(arg, info, &key_source, &["type"], &["if", "features"])?;
         check_if(arg, info, &key_source)?;
-        check_features(arg.get_mut("features"), info)?;
-        check_type_name_or_array(arg.get("type"), info, &key_source)?;
+        check_features(arg.lookup_mut("features"), info)?;
+        check_type_name_or_array(arg.lookup("type"), info, &key_source)?;
     }
     Ok(())
 }

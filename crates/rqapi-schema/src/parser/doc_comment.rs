@@ -85,6 +85,27 @@ impl<'s> Lexer<'s> {
     }
 
     fn next_doc_line(&mut self) -> Result<Option<&'s str>> {
+        // Usually the next line is another comment line: step to it
+        // directly instead of through the general `accept`.
+        let bytes = self.src.as_bytes();
+        let start = self.cursor + 1;
+        if bytes.get(self.cursor) == Some(&b'\n') && start < bytes.len() {
+            let hash = start
+                + bytes[start..]
+                    .iter()
+                    .take_while(|&&b| b == b' ' || b == b'\t')
+                    .count();
+            if bytes.get(hash) == Some(&b'#') {
+                self.val_str.clear();
+                self.info.line += 1;
+                self.line_pos = start;
+                self.tok = Some('#');
+                self.pos = hash;
+                self.cursor = memchr::memchr(b'\n', &bytes[hash + 1..])
+                    .map_or(bytes.len(), |off| hash + 1 + off);
+                return self.doc_line();
+            }
+        }
         self.accept(false)?;
         self.doc_line()
     }
@@ -178,6 +199,7 @@ impl<'s> Lexer<'s> {
         };
         self.accept(true)?;
         doc.end()?;
+        self.doc_text = doc.take_scratch();
         Ok(doc)
     }
 
@@ -188,6 +210,7 @@ impl<'s> Lexer<'s> {
     ) -> Result<Doc> {
         let mut doc = Doc::new(info, None);
         doc.set_style(self.doc_style);
+        doc.set_scratch(std::mem::take(&mut self.doc_text));
         doc.ensure_untagged_section(&self.info);
         while let Some(text) = line {
             if let Some((name, _)) = self.at_name_colon(text) {
@@ -217,6 +240,7 @@ impl<'s> Lexer<'s> {
         }
         let mut doc = Doc::new(info, Some(symbol.to_owned()));
         doc.set_style(self.doc_style);
+        doc.set_scratch(std::mem::take(&mut self.doc_text));
         let mut line = self.next_doc_line()?;
         let mut no_more_args = false;
         loop {

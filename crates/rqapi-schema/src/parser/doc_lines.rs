@@ -7,7 +7,15 @@ use super::lexer::py_isspace;
 
 /// Number of leading white space characters (`re.match(r'\s*')`).
 pub(crate) fn indent_of(line: &str) -> usize {
-    line.chars().take_while(|&c| py_isspace(c)).count()
+    // Usually spaces then an ASCII character that is not white space:
+    // counted on bytes; anything else takes the character-wise count.
+    let bytes = line.as_bytes();
+    let spaces = bytes.iter().take_while(|&&b| b == b' ').count();
+    match bytes.get(spaces) {
+        None => spaces,
+        Some(&b) if b.is_ascii() && !py_isspace(char::from(b)) => spaces,
+        Some(_) => line.chars().take_while(|&c| py_isspace(c)).count(),
+    }
 }
 
 /// `@NAME: *` at the start of `line`: the name and the byte offset where
@@ -107,23 +115,27 @@ pub(crate) fn single_space_after_sentence(line: &str) -> Option<usize> {
                 && &bytes[i - 3..=i] == b"e.g."
                 && !line[..i - 3].chars().next_back().is_some_and(is_word_char))
     };
+    // Eight bytes at a time; the last, partial block padded with NULs.
     let chunks = bytes.chunks_exact(8);
-    let tail_start = bytes.len() - chunks.remainder().len();
-    for (n, chunk) in chunks.enumerate() {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    let mut last = [0u8; 8];
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        last[i] = b;
+    }
+    let words = chunks.map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+    for (n, word) in words.chain([u64::from_le_bytes(last)]).enumerate() {
         // Flags every byte equal to one of them (and, rarely, a byte
         // above one): each flagged byte is checked exactly.
         let mut flags =
             byte_eq_flags(word, b'.') | byte_eq_flags(word, b'!') | byte_eq_flags(word, b'?');
         while flags != 0 {
             let i = n * 8 + (flags.trailing_zeros() / 8) as usize;
-            if reported(i) {
+            if i < bytes.len() && reported(i) {
                 return Some(i);
             }
             flags &= flags - 1;
         }
     }
-    (tail_start..bytes.len()).find(|&i| reported(i))
+    None
 }
 
 /// High bit set in every byte of `word` equal to `b`.

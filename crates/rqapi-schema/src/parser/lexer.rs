@@ -30,6 +30,8 @@ pub(crate) struct Lexer<'s> {
     pub(crate) literal_mode: bool,
     pub(crate) literal_mode_indent: usize,
     pub(crate) doc_style: super::DocStyle,
+    /// Buffer doc comment blocks gather section text in, reused.
+    pub(crate) doc_text: String,
 }
 
 /// Python's `str.isspace()`: Unicode white space plus the ASCII
@@ -53,6 +55,7 @@ impl<'s> Lexer<'s> {
             literal_mode: false,
             literal_mode_indent: 0,
             doc_style: super::DocStyle::Strict,
+            doc_text: String::new(),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::lexer::Lexer;
 use crate::error::Result;
-use crate::value::{Dict, Value};
+use crate::value::{Dict, DictExt, Value};
 
 /// Deepest `[` / `{` nesting accepted. QEMU dies of Python's recursion
 /// limit at a similar depth; we stop with a clean error instead.
@@ -27,7 +27,7 @@ impl Lexer<'_> {
             return Err(self.error("expected ':'"));
         }
         self.accept(true)?;
-        if dict.contains_key(&key) {
+        if dict.lookup(&key).is_some() {
             return Err(self.error(format!("duplicate key '{key}'")));
         }
         Ok(key)

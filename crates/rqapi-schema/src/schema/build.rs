@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::hash::{HashMap, IndexMap};
 use crate::parser::{DocId, ParsedExpr, ParsedSchema, Pragma};
 use crate::source::SourceInfo;
-use crate::value::{Dict, Value};
+use crate::value::{Dict, DictExt, Value};
 
 /// An item of QEMU's entity list: definitions and `include` directives.
 #[derive(Debug)]
@@ -52,6 +52,23 @@ fn get_str<'a>(expr: &'a Dict, key: &str, info: &SourceInfo) -> Result<&'a str> 
     expr.get(key)
         .and_then(Value::as_str)
         .ok_or_else(|| internal(info, key))
+}
+
+/// The string at `key`, moved out: expressions are taken apart as their
+/// entities are defined, so their strings need no copy.
+fn take_str(expr: &mut Dict, key: &str, info: &SourceInfo) -> Result<String> {
+    match expr.get_mut(key) {
+        Some(Value::Str(s)) => Ok(std::mem::take(s)),
+        _ => Err(internal(info, key)),
+    }
+}
+
+/// The object at `key`, moved out (see `take_str`).
+fn take_dict(expr: &mut Dict, key: &str, info: &SourceInfo) -> Result<Dict> {
+    match expr.get_mut(key) {
+        Some(Value::Dict(d)) => Ok(std::mem::take(d)),
+        _ => Err(internal(info, key)),
+    }
 }
 
 fn get_bool(expr: &Dict, key: &str, default: bool) -> bool {
@@ -252,7 +269,7 @@ impl Builder {
             let feature = Feature {
                 name: name.to_owned(),
                 info: Some(info.clone()),
-                ifcond: IfCond::from_value(f.get("if"), info)?,
+                ifcond: IfCond::from_value(f.lookup("if"), info)?,
                 defined_in: defined_in.to_owned(),
             };
             self.features
@@ -287,9 +304,9 @@ impl Builder {
     }
 
     /// A type reference as written: `'T'` or `['T']` (making `TList`).
-    fn type_ref(&mut self, typ: &Value, info: &SourceInfo) -> Result<String> {
+    fn type_ref(&mut self, typ: &mut Value, info: &SourceInfo) -> Result<String> {
         match typ {
-            Value::Str(s) => Ok(s.clone()),
+            Value::Str(s) => Ok(std::mem::take(s)),
             Value::List(l) if l.len() == 1 => match &l[0] {
                 Value::Str(s) => self.make_array_type(s, Some(info)),
                 _ => Err(internal(info, "type")),
@@ -300,23 +317,27 @@ impl Builder {
 
     fn make_members(
         &mut self,
-        data: &Dict,
+        data: Dict,
         info: &SourceInfo,
         defined_in: &str,
     ) -> Result<Vec<ObjectMember>> {
         let mut members = Vec::with_capacity(data.len());
-        for (key, value) in data {
-            let value = get_dict(value, info)?;
-            let ifcond = IfCond::from_value(value.get("if"), info)?;
-            let (name, optional) = match key.strip_prefix('*') {
-                Some(n) => (n, true),
-                None => (key.as_str(), false),
+        for (mut name, mut value) in data {
+            let Value::Dict(value) = &mut value else {
+                return Err(internal(info, "member"));
             };
-            let typ = value.get("type").ok_or_else(|| internal(info, "member"))?;
+            let ifcond = IfCond::from_value(value.lookup("if"), info)?;
+            let optional = name.starts_with('*');
+            if optional {
+                name.remove(0);
+            }
+            let typ = value
+                .lookup_mut("type")
+                .ok_or_else(|| internal(info, "member"))?;
             let type_name = self.type_ref(typ, info)?;
-            let features = self.make_features(value.get("features"), info, name)?;
+            let features = self.make_features(value.lookup("features"), info, &name)?;
             members.push(ObjectMember {
-                name: name.to_owned(),
+                name,
                 info: info.clone(),
                 ifcond,
                 features,
@@ -331,17 +352,21 @@ impl Builder {
 
     fn make_variants(
         &mut self,
-        data: &Dict,
+        data: Dict,
         info: &SourceInfo,
         defined_in: &str,
     ) -> Result<Vec<Variant>> {
         let mut variants = Vec::with_capacity(data.len());
-        for (key, value) in data {
-            let value = get_dict(value, info)?;
-            let typ = value.get("type").ok_or_else(|| internal(info, "branch"))?;
-            let ifcond = IfCond::from_value(value.get("if"), info)?;
+        for (key, mut value) in data {
+            let Value::Dict(value) = &mut value else {
+                return Err(internal(info, "branch"));
+            };
+            let ifcond = IfCond::from_value(value.lookup("if"), info)?;
+            let typ = value
+                .lookup_mut("type")
+                .ok_or_else(|| internal(info, "branch"))?;
             variants.push(Variant {
-                name: key.clone(),
+                name: key,
                 info: info.clone(),
                 ifcond,
                 type_name: self.type_ref(typ, info)?,
@@ -359,7 +384,7 @@ impl Builder {
         info: &SourceInfo,
         ifcond: &IfCond,
         role: &str,
-        data: &Dict,
+        data: Dict,
     ) -> Result<Option<String>> {
         let implicit = format!("q_obj_{name}-{role}");
         let members = self.make_members(data, info, &implicit)?;
@@ -385,15 +410,17 @@ impl Builder {
     /// Defines every expression's entities, in order.
     pub fn def_exprs(&mut self) -> Result<()> {
         let exprs = std::mem::take(&mut self.exprs);
-        for e in &exprs {
-            self.def_expr(e)?;
+        // Each expression is taken apart (its strings move into the model)
+        // and freed once defined.
+        for mut e in exprs {
+            self.def_expr(&mut e)?;
         }
         Ok(())
     }
 
-    fn def_expr(&mut self, e: &ParsedExpr) -> Result<()> {
-        let (expr, info) = (&e.expr, &e.info);
-        if let Some(Value::Str(path)) = expr.get("include") {
+    fn def_expr(&mut self, e: &mut ParsedExpr) -> Result<()> {
+        let (expr, info) = (&mut e.expr, &e.info);
+        if let Some(Value::Str(path)) = expr.lookup("include") {
             let module = self.make_module(path);
             self.order.push(Placed::Include {
                 module,
@@ -403,19 +430,27 @@ impl Builder {
         }
         let (meta, name) = ["enum", "struct", "union", "alternate", "command", "event"]
             .into_iter()
-            .find_map(|m| expr.get(m).and_then(Value::as_str).map(|n| (m, n)))
+            .find_map(|m| match expr.get_mut(m) {
+                Some(Value::Str(n)) => Some((m, std::mem::take(n))),
+                _ => None,
+            })
             .ok_or_else(|| internal(info, "expression"))?;
-        let ifcond = IfCond::from_value(expr.get("if"), info)?;
-        let features = self.make_features(expr.get("features"), info, name)?;
-        let data = expr.get("data");
+        let name = name.as_str();
+        let ifcond = IfCond::from_value(expr.lookup("if"), info)?;
+        let features = self.make_features(expr.lookup("features"), info, name)?;
         let kind = match meta {
             "enum" => self.enum_kind(expr, info, name)?,
             "struct" => {
-                let data = data.and_then(Value::as_dict);
-                let local_members =
-                    self.make_members(data.unwrap_or(&Dict::default()), info, name)?;
+                let data = match expr.lookup_mut("data") {
+                    Some(Value::Dict(d)) => std::mem::take(d),
+                    _ => Dict::default(),
+                };
+                let local_members = self.make_members(data, info, name)?;
                 EntityKind::Object(ObjectType {
-                    base_name: expr.get("base").and_then(Value::as_str).map(str::to_owned),
+                    base_name: expr
+                        .lookup("base")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                     base: None,
                     local_members,
                     members: vec![],
@@ -424,9 +459,7 @@ impl Builder {
             }
             "union" => self.union_kind(expr, info, &ifcond, name)?,
             "alternate" => {
-                let data = data
-                    .and_then(Value::as_dict)
-                    .ok_or_else(|| internal(info, "data"))?;
+                let data = take_dict(expr, "data", info)?;
                 let tag_member = ObjectMember {
                     name: "type".to_owned(),
                     info: info.clone(),
@@ -445,7 +478,7 @@ impl Builder {
             }
             "command" => self.command_kind(expr, info, &ifcond, name)?,
             _ => {
-                let arg_type_name = self.args_ref(data, info, &ifcond, name)?;
+                let arg_type_name = self.args_ref(expr.lookup_mut("data"), info, &ifcond, name)?;
                 EntityKind::Event(Event {
                     arg_type_name,
                     arg_type: None,
@@ -458,19 +491,20 @@ impl Builder {
         Ok(())
     }
 
-    fn enum_kind(&mut self, expr: &Dict, info: &SourceInfo, name: &str) -> Result<EntityKind> {
-        let values = expr
-            .get("data")
-            .and_then(Value::as_list)
-            .ok_or_else(|| internal(info, "data"))?;
+    fn enum_kind(&mut self, expr: &mut Dict, info: &SourceInfo, name: &str) -> Result<EntityKind> {
+        let Some(Value::List(values)) = expr.lookup_mut("data") else {
+            return Err(internal(info, "data"));
+        };
         let mut members = Vec::with_capacity(values.len());
-        for v in values {
-            let v = get_dict(v, info)?;
-            let vname = get_str(v, "name", info)?;
-            let ifcond = IfCond::from_value(v.get("if"), info)?;
-            let features = self.make_features(v.get("features"), info, vname)?;
+        for v in values.iter_mut() {
+            let Value::Dict(v) = v else {
+                return Err(internal(info, "member"));
+            };
+            let vname = take_str(v, "name", info)?;
+            let ifcond = IfCond::from_value(v.lookup("if"), info)?;
+            let features = self.make_features(v.lookup("features"), info, &vname)?;
             members.push(EnumMember {
-                name: vname.to_owned(),
+                name: vname,
                 info: Some(info.clone()),
                 ifcond,
                 features,
@@ -478,7 +512,7 @@ impl Builder {
             });
         }
         let prefix = expr
-            .get("prefix")
+            .lookup("prefix")
             .and_then(Value::as_str)
             .map(str::to_owned);
         Ok(EntityKind::Enum(EnumType { members, prefix }))
@@ -486,24 +520,22 @@ impl Builder {
 
     fn union_kind(
         &mut self,
-        expr: &Dict,
+        expr: &mut Dict,
         info: &SourceInfo,
         ifcond: &IfCond,
         name: &str,
     ) -> Result<EntityKind> {
-        let base_name = match expr.get("base") {
+        let base_name = match expr.lookup_mut("base") {
             Some(Value::Dict(d)) => {
+                let d = std::mem::take(d);
                 self.make_implicit_object_type(name, info, ifcond, "base", d)?
             }
-            Some(Value::Str(s)) => Some(s.clone()),
+            Some(Value::Str(s)) => Some(std::mem::take(s)),
             _ => return Err(internal(info, "base")),
         };
-        let data = expr
-            .get("data")
-            .and_then(Value::as_dict)
-            .ok_or_else(|| internal(info, "data"))?;
+        let data = take_dict(expr, "data", info)?;
         let variants = self.make_variants(data, info, name)?;
-        let tag_name = get_str(expr, "discriminator", info)?.to_owned();
+        let tag_name = take_str(expr, "discriminator", info)?;
         Ok(EntityKind::Object(ObjectType {
             base_name,
             base: None,
@@ -521,28 +553,31 @@ impl Builder {
     /// A command's or event's `data`: a type name or inline members.
     fn args_ref(
         &mut self,
-        data: Option<&Value>,
+        data: Option<&mut Value>,
         info: &SourceInfo,
         ifcond: &IfCond,
         name: &str,
     ) -> Result<Option<String>> {
         match data {
             None => Ok(None),
-            Some(Value::Dict(d)) => self.make_implicit_object_type(name, info, ifcond, "arg", d),
-            Some(Value::Str(s)) => Ok(Some(s.clone())),
+            Some(Value::Dict(d)) => {
+                let d = std::mem::take(d);
+                self.make_implicit_object_type(name, info, ifcond, "arg", d)
+            }
+            Some(Value::Str(s)) => Ok(Some(std::mem::take(s))),
             Some(_) => Err(internal(info, "data")),
         }
     }
 
     fn command_kind(
         &mut self,
-        expr: &Dict,
+        expr: &mut Dict,
         info: &SourceInfo,
         ifcond: &IfCond,
         name: &str,
     ) -> Result<EntityKind> {
-        let arg_type_name = self.args_ref(expr.get("data"), info, ifcond, name)?;
-        let ret_type_name = match expr.get("returns") {
+        let arg_type_name = self.args_ref(expr.lookup_mut("data"), info, ifcond, name)?;
+        let ret_type_name = match expr.lookup_mut("returns") {
             None => None,
             Some(r) => Some(self.type_ref(r, info)?),
         };
