@@ -1,6 +1,7 @@
-//! A fast path for reading server output: a cheap bracket scan finds where
-//! an object or array that begins in the bytes just read also ends, and
-//! serde_json parses it (faster than QEMU's exact grammar). Everything
+//! A fast path for reading server output: serde_json parses an object or
+//! array that begins in the bytes just read and also ends there (faster
+//! than QEMU's exact grammar); a cheap bracket scan finds that end first
+//! when the bytes hold escapes. Everything
 //! else goes to the exact [`Reader`], which then reads on until it is
 //! idle again: a message split across reads, scalars, QEMU's extensions
 //! (single quotes), `\u` escapes, numbers that are not integers (their
@@ -11,6 +12,7 @@ use std::collections::VecDeque;
 
 use serde_json::Value;
 
+use super::plain::Checked;
 use crate::json::{JsonError, Reader};
 
 /// The bracket scan of one message.
@@ -21,8 +23,6 @@ struct Scan {
     escaped: bool,
     /// A `\u` escape: left to the exact reader (`\u0000`, surrogates).
     unicode: bool,
-    /// Object members seen (a duplicate key shows as a member lost).
-    colons: usize,
 }
 
 impl Scan {
@@ -44,7 +44,6 @@ impl Scan {
             }
             match b {
                 b'"' => self.in_string = true,
-                b':' => self.colons += 1,
                 b'{' | b'[' => self.depth += 1,
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
@@ -83,7 +82,21 @@ impl Framing {
                 if data.is_empty() {
                     return;
                 }
-                if matches!(data[0], b'{' | b'[') {
+                if matches!(data[0], b'{' | b'[')
+                    && matches!(data.trim_ascii_end().last(), Some(b'}' | b']'))
+                    && !data.contains(&b'\\')
+                {
+                    // No escapes, and the read looks like it ends where a
+                    // message does: serde_json finds the end itself, with
+                    // no bracket scan (an incomplete or invalid message
+                    // goes to the exact reader below).
+                    let mut stream = serde_json::Deserializer::from_slice(data).into_iter();
+                    if let Some(Ok(Checked { value, plain: true })) = stream.next() {
+                        out.push_back(Ok(value));
+                        data = &data[stream.byte_offset()..];
+                        continue;
+                    }
+                } else if matches!(data[0], b'{' | b'[') {
                     let mut scan = Scan::default();
                     if let Some(end) = scan.run(data) {
                         self.parse(&data[..end], &scan, out);
@@ -103,29 +116,12 @@ impl Framing {
     /// serde_json's reading could differ from it.
     fn parse(&mut self, message: &[u8], scan: &Scan, out: &mut VecDeque<Result<Value, JsonError>>) {
         if !scan.unicode
-            && let Ok(value) = serde_json::from_slice::<Value>(message)
-            && plain(&value) == Some(scan.colons)
+            && let Ok(Checked { value, plain: true }) = serde_json::from_slice(message)
         {
             out.push_back(Ok(value));
         } else {
             out.extend(self.exact.feed(message));
         }
-    }
-}
-
-/// The number of object members in `value`, or `None` when a number is
-/// not an integer (its rounding, or a huge integer's conversion, is left
-/// to the exact reader).
-fn plain(value: &Value) -> Option<usize> {
-    match value {
-        Value::Number(n) if n.is_f64() => None,
-        Value::Array(items) => items
-            .iter()
-            .try_fold(0, |sum, item| Some(sum + plain(item)?)),
-        Value::Object(members) => members
-            .values()
-            .try_fold(members.len(), |sum, item| Some(sum + plain(item)?)),
-        _ => Some(0),
     }
 }
 

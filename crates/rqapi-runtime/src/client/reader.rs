@@ -61,7 +61,10 @@ impl ResponseReader {
             // A 0xFF starts a clean message: whatever came before is
             // dropped rather than reported as a parse error.
             let mut chunk = &self.buf[..n];
-            while let Some(at) = chunk.iter().position(|&b| b == SENTINEL) {
+            // `contains` is a fast memchr; most reads hold no 0xFF.
+            while chunk.contains(&SENTINEL)
+                && let Some(at) = chunk.iter().position(|&b| b == SENTINEL)
+            {
                 self.parser.feed(&chunk[..at], &mut self.parsed);
                 self.parser.reset();
                 chunk = &chunk[at + 1..];

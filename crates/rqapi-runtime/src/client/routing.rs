@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::task::{Context, Poll, Waker};
@@ -30,9 +31,32 @@ enum Slot {
     Answered(Reply),
 }
 
+/// Hashes our own sequential request ids: one multiply (SipHash's
+/// protection against chosen keys is not needed for ids we pick).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        // Fibonacci hashing: spreads consecutive ids over the high bits,
+        // which hashbrown uses for its control bytes.
+        self.0 = (self.0 ^ id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 #[derive(Default)]
 struct Routing {
-    pending: HashMap<u64, Slot>,
+    pending: HashMap<u64, Slot, BuildHasherDefault<IdHasher>>,
     /// Why the connection ended, once it has.
     closed: Option<String>,
     /// The background reader's waker.
