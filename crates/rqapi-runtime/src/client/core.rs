@@ -8,11 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::broadcast;
 
 use super::error::ClientError;
 use super::events::{Event, EventStream};
+use super::message::Response;
 use super::reader::ResponseReader;
 use super::routing::{Answer, Shared};
 use crate::qmp::{ErrorClass, QmpError};
@@ -140,7 +141,11 @@ fn request_line(line: &mut Vec<u8>, out: &Outgoing<'_>, id: u64) -> Result<(), C
 }
 
 /// A response's `return`, or its `error` as [`ClientError::Qmp`].
-fn into_result(mut response: Map<String, Value>) -> Result<Value, ClientError> {
+fn into_result(response: Response) -> Result<Value, ClientError> {
+    let mut response = match response {
+        Response::Return(value) => return Ok(value),
+        Response::Full(response) => response,
+    };
     if let Some(value) = response.remove("return") {
         return Ok(value);
     }

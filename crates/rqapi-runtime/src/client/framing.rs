@@ -10,9 +10,7 @@
 
 use std::collections::VecDeque;
 
-use serde_json::Value;
-
-use super::plain::Checked;
+use super::message::{CheckedMessage, Message};
 use crate::json::{JsonError, Reader};
 
 /// The bracket scan of one message.
@@ -71,7 +69,7 @@ impl Framing {
     }
 
     /// Reads `data`, appending completed messages to `out`.
-    pub(crate) fn feed(&mut self, mut data: &[u8], out: &mut VecDeque<Result<Value, JsonError>>) {
+    pub(crate) fn feed(&mut self, mut data: &[u8], out: &mut VecDeque<Result<Message, JsonError>>) {
         loop {
             if !self.exact.has_partial_message() {
                 let start = data
@@ -91,8 +89,12 @@ impl Framing {
                     // no bracket scan (an incomplete or invalid message
                     // goes to the exact reader below).
                     let mut stream = serde_json::Deserializer::from_slice(data).into_iter();
-                    if let Some(Ok(Checked { value, plain: true })) = stream.next() {
-                        out.push_back(Ok(value));
+                    if let Some(Ok(CheckedMessage {
+                        message,
+                        plain: true,
+                    })) = stream.next()
+                    {
+                        out.push_back(Ok(message));
                         data = &data[stream.byte_offset()..];
                         continue;
                     }
@@ -107,20 +109,28 @@ impl Framing {
             }
             // The exact reader reads the rest (it cannot say where it got
             // idle again; the next read starts afresh).
-            out.extend(self.exact.feed(data));
+            out.extend(self.exact.feed(data).map(|m| m.map(Message::Other)));
             return;
         }
     }
 
     /// One complete object or array; the exact reader decides whenever
     /// serde_json's reading could differ from it.
-    fn parse(&mut self, message: &[u8], scan: &Scan, out: &mut VecDeque<Result<Value, JsonError>>) {
+    fn parse(
+        &mut self,
+        message: &[u8],
+        scan: &Scan,
+        out: &mut VecDeque<Result<Message, JsonError>>,
+    ) {
         if !scan.unicode
-            && let Ok(Checked { value, plain: true }) = serde_json::from_slice(message)
+            && let Ok(CheckedMessage {
+                message,
+                plain: true,
+            }) = serde_json::from_slice(message)
         {
-            out.push_back(Ok(value));
+            out.push_back(Ok(message));
         } else {
-            out.extend(self.exact.feed(message));
+            out.extend(self.exact.feed(message).map(|m| m.map(Message::Other)));
         }
     }
 }
@@ -138,7 +148,10 @@ mod tests {
             let mut got = VecDeque::new();
             framing.feed(&input[..cut], &mut got);
             framing.feed(&input[cut..], &mut got);
-            let got: Vec<_> = got.into_iter().collect();
+            let got: Vec<_> = got
+                .into_iter()
+                .map(|m| m.map(Message::into_value))
+                .collect();
             assert_eq!(
                 format!("{got:?}"),
                 format!("{expected:?}"),
@@ -155,6 +168,7 @@ mod tests {
         );
         same_as_exact(b"{\n  \"return\": {\n    \"x\": \"\\\"}\"\n  }\n}\n[]\n");
         same_as_exact(b"{}{}[1,2]  {\"k\": null}");
+        same_as_exact(b"{\"return\": {\"a\": 1}, \"id\": 7}\r\n{\"id\": 8, \"return\": []}\n");
     }
 
     #[test]
@@ -167,5 +181,8 @@ mod tests {
         same_as_exact(b"}{\"stray\": 1}\n");
         same_as_exact(b"{\"nul\": \"a\\u0000b\", \"e\": \"\\u00e9\\ud83d\"}\n{}\n");
         same_as_exact(b"{'q': '\"'}{\"after\": [1]}\n");
+        same_as_exact(b"{\"return\": 1, \"id\": -1}{\"return\": 1, \"id\": 1.5}\n");
+        same_as_exact(b"{\"return\": 1, \"return\": 2, \"id\": 3}{\"id\": 1, \"id\": 1}\n");
+        same_as_exact(b"{\"return\": 1, \"id\": 4, \"x\": 2}{\"id\": \"s\", \"return\": 0}\n");
     }
 }

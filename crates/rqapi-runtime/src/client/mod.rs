@@ -13,6 +13,7 @@ mod core;
 mod error;
 mod events;
 mod framing;
+mod message;
 mod plain;
 mod qmp;
 mod reader;
