@@ -11,7 +11,15 @@
 //! (the machine's wake-up floor between two processes) and an echo server
 //! on our tokio transport (the floor of any async server here: one more
 //! system call, `epoll_wait`, per round trip).
+//!
+//! The server rows run twice: unpinned (the scheduler may run client and
+//! server on one CPU, a cheap same-CPU wake-up) and pinned, client on CPU 0
+//! and server on CPU 1 (every round trip wakes a process on the other CPU,
+//! the condition the machine limit is stated for).
+//! `RQAPI_BENCH_CPU=N` pins a single role (server, client...) to CPU N.
 
+#[path = "support/cpu.rs"]
+mod cpu;
 #[path = "../tests/server_support/demo.rs"]
 mod demo;
 #[path = "../tests/server_support/qemu.rs"]
@@ -30,12 +38,18 @@ use rqapi_runtime::transport::{Address, Incoming, ListenOptions};
 use serde_json::Value;
 
 const ROLE: &str = "RQAPI_BENCH_ROLE";
+const PIN: &str = "RQAPI_BENCH_CPU";
+/// Pinned rows: the client (this process) here, servers on `SERVER_CPU`.
+const CLIENT_CPU: usize = 0;
+const SERVER_CPU: usize = 1;
 
 /// One benchmark case and its measured rounds (wall, client CPU).
 struct Case<'a> {
     target: &'static str,
     client: &'static str,
     count: usize,
+    /// Client on `CLIENT_CPU`, its server on `SERVER_CPU`.
+    pinned: bool,
     run: Box<dyn Fn() -> Option<(Duration, Duration)> + 'a>,
     rounds: Vec<(Duration, Duration)>,
 }
@@ -51,9 +65,15 @@ impl<'a> Case<'a> {
             target,
             client,
             count,
+            pinned: false,
             run: Box::new(run),
             rounds: Vec::new(),
         }
+    }
+
+    fn pinned(mut self) -> Self {
+        self.pinned = true;
+        self
     }
 
     /// Median wall and median CPU over the rounds.
@@ -72,10 +92,7 @@ impl<'a> Case<'a> {
     }
 }
 
-fn cpu_now() -> Duration {
-    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
-    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
-}
+use cpu::cpu_now;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -245,10 +262,15 @@ fn python_client(socket: &Path, count: usize, command: &str) -> Option<(Duration
     Some((secs("wall"), secs("cpu")))
 }
 
-/// Re-runs this binary in a server role; returns it and its socket.
-fn spawn_role(role: &str, dir: &Path) -> (Child, PathBuf) {
-    let socket = dir.join(format!("{role}.sock"));
-    let child = Command::new(std::env::current_exe().expect("own path"))
+/// Re-runs this binary in a server role, pinned to `cpu` if given;
+/// returns it and its socket.
+fn spawn_role(role: &str, dir: &Path, cpu: Option<usize>) -> (Child, PathBuf) {
+    let socket = dir.join(format!("{role}-{cpu:?}.sock"));
+    let mut command = Command::new(std::env::current_exe().expect("own path"));
+    if let Some(cpu) = cpu {
+        command.env(PIN, cpu.to_string());
+    }
+    let child = command
         .env(ROLE, role)
         .arg(&socket)
         .stdin(Stdio::null())
@@ -311,13 +333,17 @@ fn serve_tokio_echo(socket: &Path) {
     });
 }
 
-fn print_table(cases: &[Case]) {
+fn print_table(cases: &[Case], pinned: bool) {
     println!();
+    match pinned {
+        false => println!("Unpinned (the scheduler places both processes):"),
+        true => println!("Pinned: client on CPU {CLIENT_CPU}, server on CPU {SERVER_CPU}:"),
+    }
     println!(
         "{:<13} {:<20} {:>6} {:>9} {:>9} {:>13}",
         "server", "client", "count", "req/s", "µs/req", "client CPU µs"
     );
-    for case in cases {
+    for case in cases.iter().filter(|c| c.pinned == pinned) {
         let Some((wall, cpu)) = case.medians() else {
             continue;
         };
@@ -343,6 +369,9 @@ fn env_number(name: &str, default: usize) -> usize {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(cpu) = std::env::var(PIN).ok().and_then(|c| c.parse().ok()) {
+        assert!(cpu::pin(&[cpu]), "cannot pin to CPU {cpu}");
+    }
     match std::env::var(ROLE).as_deref() {
         Ok("server") => return serve_demo(Path::new(&args[1])),
         Ok("echo") => return serve_echo(Path::new(&args[1])),
@@ -374,9 +403,13 @@ fn main() {
     let rounds = env_number("RQAPI_BENCH_ROUNDS", 5);
     let qemu = qemu::Qemu::start("qmp_client bench");
     let dir = tempfile::tempdir().expect("temp dir");
-    let (mut echo, echo_socket) = spawn_role("echo", dir.path());
-    let (mut tokio_echo, tokio_echo_socket) = spawn_role("tokio-echo", dir.path());
-    let (mut server, server_socket) = spawn_role("server", dir.path());
+    let (mut echo, echo_socket) = spawn_role("echo", dir.path(), None);
+    let (mut tokio_echo, tokio_echo_socket) = spawn_role("tokio-echo", dir.path(), None);
+    let (mut server, server_socket) = spawn_role("server", dir.path(), None);
+    let on = Some(SERVER_CPU);
+    let (mut echo_pinned, echo_pinned_socket) = spawn_role("echo", dir.path(), on);
+    let (mut tokio_pinned, tokio_pinned_socket) = spawn_role("tokio-echo", dir.path(), on);
+    let (mut server_pinned, server_pinned_socket) = spawn_role("server", dir.path(), on);
     let python = count / 5;
     let mut cases = Vec::new();
     if let Some(qemu) = &qemu {
@@ -436,17 +469,49 @@ fn main() {
             python_client(s, python, v)
         }),
     ]);
+    let (e, s) = (echo_pinned_socket.as_path(), server_pinned_socket.as_path());
+    let t = tokio_pinned_socket.as_path();
+    cases.extend([
+        Case::new("echo process", "raw socket (floor)", count, move || {
+            Some(raw_client(e, None, count, v))
+        })
+        .pinned(),
+        Case::new("tokio echo", "raw socket", count, move || {
+            Some(raw_client(t, None, count, v))
+        })
+        .pinned(),
+        Case::new("rqapi server", "raw socket", count, move || {
+            Some(raw_client(s, Some(true), count, v))
+        })
+        .pinned(),
+        Case::new("rqapi server", "rqapi QmpClient", count, move || {
+            Some(rqapi_client(s, true, count, v))
+        })
+        .pinned(),
+        Case::new("rqapi server", "python qemu.qmp", python, move || {
+            python_client(s, python, v)
+        })
+        .pinned(),
+    ]);
     // Interleaved rounds, medians: the machine is shared and noisy.
     for _ in 0..rounds {
         for case in &mut cases {
+            // Empty: any CPU again (the python client inherits this too).
+            let cpus: &[usize] = if case.pinned { &[CLIENT_CPU] } else { &[] };
+            if !cpu::pin(cpus) && case.pinned {
+                continue;
+            }
             if let Some(result) = (case.run)() {
                 case.rounds.push(result);
             }
         }
     }
-    for child in [&mut echo, &mut tokio_echo, &mut server] {
+    let children = [&mut echo, &mut tokio_echo, &mut server];
+    let pinned = [&mut echo_pinned, &mut tokio_pinned, &mut server_pinned];
+    for child in children.into_iter().chain(pinned) {
         let _ = child.kill();
         let _ = child.wait();
     }
-    print_table(&cases);
+    print_table(&cases, false);
+    print_table(&cases, true);
 }

@@ -2,17 +2,17 @@
 //! written by the caller itself, and answers routed by id (see
 //! [`super::routing`] for who reads).
 
-use std::io::Write as _;
 use std::os::fd::BorrowedFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::broadcast;
 
 use super::error::ClientError;
 use super::events::{Event, EventStream};
+use super::message::Response;
 use super::reader::ResponseReader;
 use super::routing::{Answer, Shared};
 use crate::qmp::{ErrorClass, QmpError};
@@ -130,17 +130,34 @@ fn request_line(line: &mut Vec<u8>, out: &Outgoing<'_>, id: u64) -> Result<(), C
     line.extend_from_slice(b"{\"");
     line.extend_from_slice(out.key.as_bytes());
     line.extend_from_slice(b"\":");
-    serde_json::to_writer(&mut *line, out.command)?;
+    // Command names are plain ASCII: written as they are, no escaping pass.
+    if out
+        .command
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        line.push(b'"');
+        line.extend_from_slice(out.command.as_bytes());
+        line.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *line, out.command)?;
+    }
     if matches!(out.arguments, Value::Object(m) if !m.is_empty()) {
         line.extend_from_slice(b",\"arguments\":");
         serde_json::to_writer(&mut *line, out.arguments)?;
     }
-    writeln!(line, ",\"id\":{id}}}")?;
+    line.extend_from_slice(b",\"id\":");
+    line.extend_from_slice(itoa::Buffer::new().format(id).as_bytes());
+    line.extend_from_slice(b"}\n");
     Ok(())
 }
 
 /// A response's `return`, or its `error` as [`ClientError::Qmp`].
-fn into_result(mut response: Map<String, Value>) -> Result<Value, ClientError> {
+fn into_result(response: Response) -> Result<Value, ClientError> {
+    let mut response = match response {
+        Response::Return(value) => return Ok(value),
+        Response::Full(response) => response,
+    };
     if let Some(value) = response.remove("return") {
         return Ok(value);
     }
@@ -162,4 +179,42 @@ fn into_result(mut response: Map<String, Value>) -> Result<Value, ClientError> {
         _ => ErrorClass::GenericError,
     };
     Err(ClientError::Qmp(QmpError::new(class, desc)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(command: &str, arguments: &Value, id: u64) -> String {
+        let out = Outgoing {
+            key: "execute",
+            command,
+            arguments,
+            fds: &[],
+            prefix: b"",
+            expect_reply: true,
+            timeout: None,
+        };
+        let mut line = Vec::new();
+        request_line(&mut line, &out, id).expect("request");
+        String::from_utf8(line).expect("utf-8")
+    }
+
+    #[test]
+    fn requests_are_compact_json_lines() {
+        let none = Value::Null;
+        assert_eq!(
+            line("query-version", &none, 7),
+            "{\"execute\":\"query-version\",\"id\":7}\n"
+        );
+        let args = serde_json::json!({"a": 1});
+        assert_eq!(
+            line("x", &args, u64::MAX),
+            "{\"execute\":\"x\",\"arguments\":{\"a\":1},\"id\":18446744073709551615}\n"
+        );
+        assert_eq!(
+            line("q\"\\\u{1}é", &none, 1),
+            "{\"execute\":\"q\\\"\\\\\\u0001é\",\"id\":1}\n"
+        );
+    }
 }

@@ -1,6 +1,7 @@
-//! A fast path for reading server output: a cheap bracket scan finds where
-//! an object or array that begins in the bytes just read also ends, and
-//! serde_json parses it (faster than QEMU's exact grammar). Everything
+//! A fast path for reading server output: serde_json parses an object or
+//! array that begins in the bytes just read and also ends there (faster
+//! than QEMU's exact grammar); a cheap bracket scan finds that end first
+//! when the bytes hold escapes. Everything
 //! else goes to the exact [`Reader`], which then reads on until it is
 //! idle again: a message split across reads, scalars, QEMU's extensions
 //! (single quotes), `\u` escapes, numbers that are not integers (their
@@ -9,8 +10,7 @@
 
 use std::collections::VecDeque;
 
-use serde_json::Value;
-
+use super::message::{CheckedMessage, Message};
 use crate::json::{JsonError, Reader};
 
 /// The bracket scan of one message.
@@ -21,8 +21,6 @@ struct Scan {
     escaped: bool,
     /// A `\u` escape: left to the exact reader (`\u0000`, surrogates).
     unicode: bool,
-    /// Object members seen (a duplicate key shows as a member lost).
-    colons: usize,
 }
 
 impl Scan {
@@ -44,7 +42,6 @@ impl Scan {
             }
             match b {
                 b'"' => self.in_string = true,
-                b':' => self.colons += 1,
                 b'{' | b'[' => self.depth += 1,
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
@@ -72,7 +69,7 @@ impl Framing {
     }
 
     /// Reads `data`, appending completed messages to `out`.
-    pub(crate) fn feed(&mut self, mut data: &[u8], out: &mut VecDeque<Result<Value, JsonError>>) {
+    pub(crate) fn feed(&mut self, mut data: &[u8], out: &mut VecDeque<Result<Message, JsonError>>) {
         loop {
             if !self.exact.has_partial_message() {
                 let start = data
@@ -83,7 +80,25 @@ impl Framing {
                 if data.is_empty() {
                     return;
                 }
-                if matches!(data[0], b'{' | b'[') {
+                if matches!(data[0], b'{' | b'[')
+                    && matches!(data.trim_ascii_end().last(), Some(b'}' | b']'))
+                    && !data.contains(&b'\\')
+                {
+                    // No escapes, and the read looks like it ends where a
+                    // message does: serde_json finds the end itself, with
+                    // no bracket scan (an incomplete or invalid message
+                    // goes to the exact reader below).
+                    let mut stream = serde_json::Deserializer::from_slice(data).into_iter();
+                    if let Some(Ok(CheckedMessage {
+                        message,
+                        plain: true,
+                    })) = stream.next()
+                    {
+                        out.push_back(Ok(message));
+                        data = &data[stream.byte_offset()..];
+                        continue;
+                    }
+                } else if matches!(data[0], b'{' | b'[') {
                     let mut scan = Scan::default();
                     if let Some(end) = scan.run(data) {
                         self.parse(&data[..end], &scan, out);
@@ -94,38 +109,29 @@ impl Framing {
             }
             // The exact reader reads the rest (it cannot say where it got
             // idle again; the next read starts afresh).
-            out.extend(self.exact.feed(data));
+            out.extend(self.exact.feed(data).map(|m| m.map(Message::Other)));
             return;
         }
     }
 
     /// One complete object or array; the exact reader decides whenever
     /// serde_json's reading could differ from it.
-    fn parse(&mut self, message: &[u8], scan: &Scan, out: &mut VecDeque<Result<Value, JsonError>>) {
+    fn parse(
+        &mut self,
+        message: &[u8],
+        scan: &Scan,
+        out: &mut VecDeque<Result<Message, JsonError>>,
+    ) {
         if !scan.unicode
-            && let Ok(value) = serde_json::from_slice::<Value>(message)
-            && plain(&value) == Some(scan.colons)
+            && let Ok(CheckedMessage {
+                message,
+                plain: true,
+            }) = serde_json::from_slice(message)
         {
-            out.push_back(Ok(value));
+            out.push_back(Ok(message));
         } else {
-            out.extend(self.exact.feed(message));
+            out.extend(self.exact.feed(message).map(|m| m.map(Message::Other)));
         }
-    }
-}
-
-/// The number of object members in `value`, or `None` when a number is
-/// not an integer (its rounding, or a huge integer's conversion, is left
-/// to the exact reader).
-fn plain(value: &Value) -> Option<usize> {
-    match value {
-        Value::Number(n) if n.is_f64() => None,
-        Value::Array(items) => items
-            .iter()
-            .try_fold(0, |sum, item| Some(sum + plain(item)?)),
-        Value::Object(members) => members
-            .values()
-            .try_fold(members.len(), |sum, item| Some(sum + plain(item)?)),
-        _ => Some(0),
     }
 }
 
@@ -142,7 +148,10 @@ mod tests {
             let mut got = VecDeque::new();
             framing.feed(&input[..cut], &mut got);
             framing.feed(&input[cut..], &mut got);
-            let got: Vec<_> = got.into_iter().collect();
+            let got: Vec<_> = got
+                .into_iter()
+                .map(|m| m.map(Message::into_value))
+                .collect();
             assert_eq!(
                 format!("{got:?}"),
                 format!("{expected:?}"),
@@ -159,6 +168,7 @@ mod tests {
         );
         same_as_exact(b"{\n  \"return\": {\n    \"x\": \"\\\"}\"\n  }\n}\n[]\n");
         same_as_exact(b"{}{}[1,2]  {\"k\": null}");
+        same_as_exact(b"{\"return\": {\"a\": 1}, \"id\": 7}\r\n{\"id\": 8, \"return\": []}\n");
     }
 
     #[test]
@@ -171,5 +181,8 @@ mod tests {
         same_as_exact(b"}{\"stray\": 1}\n");
         same_as_exact(b"{\"nul\": \"a\\u0000b\", \"e\": \"\\u00e9\\ud83d\"}\n{}\n");
         same_as_exact(b"{'q': '\"'}{\"after\": [1]}\n");
+        same_as_exact(b"{\"return\": 1, \"id\": -1}{\"return\": 1, \"id\": 1.5}\n");
+        same_as_exact(b"{\"return\": 1, \"return\": 2, \"id\": 3}{\"id\": 1, \"id\": 1}\n");
+        same_as_exact(b"{\"return\": 1, \"id\": 4, \"x\": 2}{\"id\": \"s\", \"return\": 0}\n");
     }
 }

@@ -13,6 +13,8 @@ mod core;
 mod error;
 mod events;
 mod framing;
+mod message;
+mod plain;
 mod qmp;
 mod reader;
 mod routing;

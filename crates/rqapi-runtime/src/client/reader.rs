@@ -10,6 +10,7 @@ use tokio::io::ReadBuf;
 
 use super::error::ClientError;
 use super::framing::Framing;
+use super::message::Message;
 use crate::json::JsonError;
 use crate::transport::BoxedReader;
 
@@ -20,7 +21,7 @@ pub(crate) struct ResponseReader {
     reader: BoxedReader,
     parser: Framing,
     buf: Box<[u8]>,
-    parsed: VecDeque<Result<Value, JsonError>>,
+    parsed: VecDeque<Result<Message, JsonError>>,
 }
 
 impl ResponseReader {
@@ -36,14 +37,15 @@ impl ResponseReader {
 
     /// The next message; `Ok(None)` at end of input.
     pub(crate) async fn next_message(&mut self) -> Result<Option<Value>, ClientError> {
-        std::future::poll_fn(|cx| self.poll_next_message(cx)).await
+        let message = std::future::poll_fn(|cx| self.poll_next_message(cx)).await?;
+        Ok(message.map(Message::into_value))
     }
 
     /// The next message, reading only when none is parsed yet.
     pub(crate) fn poll_next_message(
         &mut self,
         cx: &mut Context<'_>,
-    ) -> Poll<Result<Option<Value>, ClientError>> {
+    ) -> Poll<Result<Option<Message>, ClientError>> {
         loop {
             if let Some(message) = self.parsed.pop_front() {
                 return Poll::Ready(
@@ -61,7 +63,10 @@ impl ResponseReader {
             // A 0xFF starts a clean message: whatever came before is
             // dropped rather than reported as a parse error.
             let mut chunk = &self.buf[..n];
-            while let Some(at) = chunk.iter().position(|&b| b == SENTINEL) {
+            // `contains` is a fast memchr; most reads hold no 0xFF.
+            while chunk.contains(&SENTINEL)
+                && let Some(at) = chunk.iter().position(|&b| b == SENTINEL)
+            {
                 self.parser.feed(&chunk[..at], &mut self.parsed);
                 self.parser.reset();
                 chunk = &chunk[at + 1..];

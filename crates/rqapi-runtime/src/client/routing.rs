@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::task::{Context, Poll, Waker};
@@ -20,9 +21,10 @@ use tokio::sync::broadcast;
 
 use super::error::ClientError;
 use super::events::Event;
+use super::message::{Message, Response};
 use super::reader::ResponseReader;
 
-pub(crate) type Reply = Result<Map<String, Value>, ClientError>;
+pub(crate) type Reply = Result<Response, ClientError>;
 
 enum Slot {
     /// Not answered yet; wakes the caller when it is.
@@ -30,9 +32,32 @@ enum Slot {
     Answered(Reply),
 }
 
+/// Hashes our own sequential request ids: one multiply (SipHash's
+/// protection against chosen keys is not needed for ids we pick).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        // Fibonacci hashing: spreads consecutive ids over the high bits,
+        // which hashbrown uses for its control bytes.
+        self.0 = (self.0 ^ id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 #[derive(Default)]
 struct Routing {
-    pending: HashMap<u64, Slot>,
+    pending: HashMap<u64, Slot, BuildHasherDefault<IdHasher>>,
     /// Why the connection ended, once it has.
     closed: Option<String>,
     /// The background reader's waker.
@@ -107,10 +132,13 @@ impl Shared {
         let why = loop {
             match reader.poll_next_message(cx) {
                 Poll::Pending => return,
-                Poll::Ready(Ok(Some(Value::Object(message)))) => {
+                Poll::Ready(Ok(Some(Message::Return { id, value, .. }))) => {
+                    self.deliver(Some(id), Response::Return(value), me);
+                }
+                Poll::Ready(Ok(Some(Message::Other(Value::Object(message))))) => {
                     self.route(events, message, me);
                 }
-                Poll::Ready(Ok(Some(other))) => {
+                Poll::Ready(Ok(Some(Message::Other(other)))) => {
                     tracing::warn!(%other, "ignoring a non-object message");
                 }
                 Poll::Ready(Ok(None)) => break "end of input".to_owned(),
@@ -140,10 +168,15 @@ impl Shared {
             return;
         }
         let id = message.get("id").and_then(Value::as_u64);
+        self.deliver(id, Response::Full(message), me);
+    }
+
+    /// Hands a response to whoever waits for `id`.
+    fn deliver(&self, id: Option<u64>, response: Response, me: Option<u64>) {
         let mut routing = lock(&self.routing);
         match id.and_then(|id| routing.pending.get_mut(&id)) {
             Some(slot @ Slot::Waiting(_)) => {
-                let Slot::Waiting(waker) = std::mem::replace(slot, Slot::Answered(Ok(message)))
+                let Slot::Waiting(waker) = std::mem::replace(slot, Slot::Answered(Ok(response)))
                 else {
                     return;
                 };
@@ -153,7 +186,7 @@ impl Shared {
                 }
             }
             // Stale answers after a resync, errors of no-reply commands.
-            _ => tracing::debug!(?message, "dropping a response nobody waits for"),
+            _ => tracing::debug!(?response, "dropping a response nobody waits for"),
         }
     }
 
