@@ -115,8 +115,8 @@ impl Parser {
                     Value::String(s)
                 }
             },
+            Token::Integer(raw) => number::integer(raw),
             // Number tokens are ASCII by construction of the lexer.
-            Token::Integer(raw) => number::integer(std::str::from_utf8(raw).unwrap_or("0")),
             Token::Float(raw) => number::float(std::str::from_utf8(raw).unwrap_or("0")),
             Token::Keyword(b"true") => Value::Bool(true),
             Token::Keyword(b"false") => Value::Bool(false),
