@@ -8,9 +8,10 @@
 //! after an error it only counts tokens until the message would have ended,
 //! because a limit error met before that point is what QEMU reports instead.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::lexer::{LexEvent, MAX_TOKEN_SIZE, Token, TokenSink};
+use super::members::{Members, Spare};
 use super::{JsonError, number, text};
 
 /// Most tokens in one message (2^21).
@@ -42,7 +43,7 @@ enum ObjectState {
 #[derive(Debug)]
 enum Frame {
     Array(Vec<Value>, ArrayState),
-    Object(Map<String, Value>, ObjectState, String),
+    Object(Members, ObjectState, String),
 }
 
 /// Incremental recursive-descent parser for one message.
@@ -52,6 +53,8 @@ struct Parser {
     /// lexer handed its buffer over ([`TokenSink::owned_string`]).
     owned: Option<(u8, Vec<u8>)>,
     stack: Vec<Frame>,
+    /// Member list buffers of finished objects, for the next ones.
+    spare: Spare,
     result: Option<Value>,
     error: Option<JsonError>,
 }
@@ -99,8 +102,11 @@ impl Parser {
     fn begin_value(&mut self, token: Token<'_>) -> Result<(), JsonError> {
         let value = match token {
             Token::LCurly => {
-                self.stack
-                    .push(Frame::Object(Map::new(), ObjectState::Start, String::new()));
+                self.stack.push(Frame::Object(
+                    Members::new(&mut self.spare),
+                    ObjectState::Start,
+                    String::new(),
+                ));
                 return Ok(());
             }
             Token::LSquare => {
@@ -132,7 +138,7 @@ impl Parser {
     fn close(&mut self) -> Result<(), JsonError> {
         let value = match self.stack.pop() {
             Some(Frame::Array(items, _)) => Value::Array(items),
-            Some(Frame::Object(map, _, _)) => Value::Object(map),
+            Some(Frame::Object(members, _, _)) => Value::Object(members.into_map(&mut self.spare)),
             None => return Err(JsonError::ExpectingValue),
         };
         self.complete(value)
@@ -146,13 +152,9 @@ impl Parser {
                 items.push(value);
                 *state = ArrayState::AfterValue;
             }
-            Some(Frame::Object(map, state, key)) => match state {
+            Some(Frame::Object(members, state, key)) => match state {
                 ObjectState::Value => {
-                    let key = std::mem::take(key);
-                    if map.contains_key(&key) {
-                        return Err(JsonError::DuplicateKey);
-                    }
-                    map.insert(key, value);
+                    members.insert(std::mem::take(key), value)?;
                     *state = ObjectState::AfterValue;
                 }
                 _ => match value {
