@@ -21,12 +21,21 @@ fn prefix(bytes: &[u8], plain: impl Fn(u8) -> bool) -> usize {
         .unwrap_or(bytes.len() - i)
 }
 
+/// Bytes the lexer looks at one by one before scanning blocks: most
+/// strings on the wire (keys, names, small values) end within them, and
+/// the lexer's input goes on past the string, so a block scan would read
+/// a whole block beyond its end.
+const LEXER_HEAD: usize = 16;
+
 /// Bytes the lexer keeps in a string without a closer look: 0x20..=0xFD,
 /// except the quote and the backslash.
 pub(crate) fn lexer_plain_run(bytes: &[u8], quote: u8) -> usize {
-    prefix(bytes, |b| {
-        (0x20..=0xFD).contains(&b) & (b != quote) & (b != b'\\')
-    })
+    let plain = |b: u8| (0x20..=0xFD).contains(&b) & (b != quote) & (b != b'\\');
+    let head = bytes.len().min(LEXER_HEAD);
+    match bytes[..head].iter().position(|&b| !plain(b)) {
+        Some(end) => end,
+        None => head + prefix(&bytes[head..], plain),
+    }
 }
 
 /// ASCII bytes up to the first backslash (a string body that is all such
