@@ -205,25 +205,16 @@ impl Streamer {
         self.token_count == 0
     }
 
+    #[cold]
+    #[inline(never)]
     fn fail(&mut self, error: JsonError) -> Option<Result<Value, JsonError>> {
         self.reset();
         Some(Err(error))
     }
 
-    fn token(&mut self, token: Token<'_>) -> Option<Result<Value, JsonError>> {
-        self.accept(token, None)
-    }
-
-    /// `token`, or a string token whose quote and body are `owned` (then
-    /// `token` is an empty placeholder and only its kind counts).
-    fn accept(
-        &mut self,
-        token: Token<'_>,
-        owned: Option<(u8, Vec<u8>)>,
-    ) -> Option<Result<Value, JsonError>> {
-        let len = owned
-            .as_ref()
-            .map_or_else(|| token.len(), |(_, body)| body.len() + 2);
+    /// A token whose raw text is `len` bytes long (a string token handed
+    /// over in its buffer is a placeholder here, its body in `parser.owned`).
+    fn accept(&mut self, token: Token<'_>, len: usize) -> Option<Result<Value, JsonError>> {
         match token {
             Token::LCurly => self.braces += 1,
             Token::RCurly => self.braces -= 1,
@@ -242,9 +233,7 @@ impl Streamer {
         }
         self.token_bytes += len;
         self.token_count += 1;
-        self.parser.owned = owned;
         self.parser.push(token);
-        self.parser.owned = None;
         let open = self.braces > 0 || self.brackets > 0;
         if open && self.braces >= 0 && self.brackets >= 0 {
             return None;
@@ -261,15 +250,20 @@ impl Streamer {
 impl TokenSink for Streamer {
     type Output = Result<Value, JsonError>;
 
+    #[inline]
     fn event(&mut self, event: LexEvent<'_>) -> Option<Self::Output> {
         match event {
-            LexEvent::Token(token) => self.token(token),
+            LexEvent::Token(token) => self.accept(token, token.len()),
             LexEvent::Stray(raw) => self.fail(JsonError::Stray(text::lossy(raw))),
             LexEvent::TokenTooBig => self.fail(JsonError::TokenSizeLimit),
         }
     }
 
     fn owned_string(&mut self, quote: u8, body: Vec<u8>) -> Option<Self::Output> {
-        self.accept(Token::String(b"\"\""), Some((quote, body)))
+        let len = body.len() + 2;
+        self.parser.owned = Some((quote, body));
+        let out = self.accept(Token::String(b"\"\""), len);
+        self.parser.owned = None;
+        out
     }
 }
