@@ -9,6 +9,9 @@ use super::writer::write_value;
 /// Strings at least this long are moved rather than copied.
 pub const MOVE_THRESHOLD: usize = 64 * 1024;
 
+/// Bytes first reserved for the piece being written by [`Chunks::new`].
+const INITIAL_CAPACITY: usize = 256;
+
 /// Output in pieces, to be sent one after another.
 #[derive(Debug, Default)]
 pub struct Chunks {
@@ -17,8 +20,13 @@ pub struct Chunks {
 }
 
 impl Chunks {
+    /// Room for a usual small response at once, rather than growing the
+    /// piece byte by byte through 8, 16, 32... (one allocation, not five).
     pub fn new() -> Self {
-        Chunks::default()
+        Chunks {
+            done: Vec::new(),
+            current: Vec::with_capacity(INITIAL_CAPACITY),
+        }
     }
 
     /// Appends bytes to the piece being written.
