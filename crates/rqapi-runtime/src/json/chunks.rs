@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::writer::write_value;
+use super::writer::{write_string, write_value};
 
 /// Strings at least this long are moved rather than copied.
 pub const MOVE_THRESHOLD: usize = 64 * 1024;
@@ -60,7 +60,7 @@ impl Chunks {
                     if i > 0 {
                         self.current.extend_from_slice(b", ");
                     }
-                    write_value(&Value::String(key), &mut self.current);
+                    write_string(&key, &mut self.current);
                     self.current.extend_from_slice(b": ");
                     self.write_value(item);
                 }

@@ -96,7 +96,7 @@ fn write_number(n: &Number, out: &mut Vec<u8>) {
     }
 }
 
-fn write_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let u_escape = |out: &mut Vec<u8>, unit: u32| {
         out.extend_from_slice(b"\\u");
