@@ -113,6 +113,11 @@ impl Parser {
                 self.stack.push(Frame::Array(Vec::new(), ArrayState::Start));
                 return Ok(());
             }
+            Token::PlainString(raw) => {
+                let mut s = String::with_capacity(raw.len() - 2);
+                text::decode_plain_string(raw, &mut s)?;
+                Value::String(s)
+            }
             Token::String(raw) => match self.owned.take() {
                 Some((quote, body)) => Value::String(text::decode_owned_string(quote, body)?),
                 None => {
