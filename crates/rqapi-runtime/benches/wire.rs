@@ -118,6 +118,8 @@ const MICRO: &[&str] = &[
     "chunks-ping",
     "read-qmp-1k",
     "write-qmp-1k",
+    "read-1m",
+    "write-1m",
 ];
 
 /// Returns a closure running one iteration of the micro case `name`.
@@ -160,6 +162,31 @@ fn micro(name: &str) -> Box<dyn FnMut()> {
         "write-qmp-1k" => {
             let answer = qmp_answer();
             let mut out = Vec::with_capacity(4096);
+            Box::new(move || {
+                out.clear();
+                write_value(black_box(&answer), &mut out);
+                black_box(&out);
+            })
+        }
+        // The large-string paths, to check they stay fast: a
+        // guest-file-write request and a guest-file-read answer of 1 MiB.
+        "read-1m" => {
+            let request = format!(
+                "{{\"execute\":\"guest-file-write\",\"arguments\":{{\"handle\":1000,\"buf-b64\":\"{}\"}}}}\n",
+                base64_text(1 << 20)
+            );
+            let mut reader = Reader::new();
+            Box::new(move || {
+                let mut input = black_box(request.as_bytes());
+                let message = reader.next_message(&mut input);
+                assert!(matches!(message, Some(Ok(_))));
+                black_box(message);
+            })
+        }
+        "write-1m" => {
+            let answer = json!({"return": {"count": 786432, "buf-b64": base64_text(1 << 20),
+                "eof": false}, "id": "r-1"});
+            let mut out = Vec::with_capacity(2 << 20);
             Box::new(move || {
                 out.clear();
                 write_value(black_box(&answer), &mut out);
