@@ -1,7 +1,13 @@
-//! Wire-core cost per message: read, check, respond, write.
+//! Wire-core cost per message: read, check, respond, write; and the JSON
+//! reader and writer alone on small messages.
+//!
+//! For stable instruction counts, `WIRE_COUNT=<case>:<n>` skips criterion and
+//! runs one micro case `n` times (cases: see `MICRO`); under
+//! `valgrind --tool=callgrind`, the difference between two counts divided by
+//! the difference of their `n` is the cost of one iteration.
 
-use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
-use rqapi_runtime::json::{Reader, write_value};
+use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group};
+use rqapi_runtime::json::{Chunks, Reader, write_value};
 use rqapi_runtime::qmp::{Flavor, parse_request, success_response};
 use serde_json::{Value, json};
 
@@ -76,5 +82,142 @@ fn wire(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, wire);
-criterion_main!(benches);
+const PING_REQUEST: &[u8] = b"{\"execute\":\"guest-ping\",\"id\":\"alive-1\"}\n";
+
+/// A QMP answer of about 1 KB, shaped like `query-cpus-fast` and
+/// `query-block` answers: nested objects, strings, integers, booleans.
+fn qmp_answer() -> Value {
+    let cpus: Vec<Value> = (0..4)
+        .map(|i| {
+            json!({"thread-id": 120_345 + i, "props": {"core-id": i, "thread-id": 0,
+                "socket-id": 0, "node-id": 0}, "qom-path": format!("/machine/unattached/device[{i}]"),
+                "cpu-index": i, "target": "x86_64", "arch": "x86"})
+        })
+        .collect();
+    json!({"return": {"cpus": cpus, "block": [{"io-status": "ok", "device": "ide0-hd0",
+        "locked": false, "removable": false, "inserted": {"iops_rd": 0, "detect_zeroes": "off",
+        "image": {"virtual-size": 10_737_418_240_u64, "filename": "disk.qcow2",
+        "cluster-size": 65536, "format": "qcow2", "actual-size": 1_236_992, "dirty-flag": false},
+        "iops_wr": 0, "ro": false, "node-name": "#block143", "backing_file_depth": 0,
+        "drv": "qcow2", "bps_max": -1, "encrypted": false, "bps": 0,
+        "file": "/var/lib/images/disk.qcow2", "write_threshold": 0}, "qdev": "/machine/ide"}]},
+        "id": "libvirt-17"})
+}
+
+fn qmp_answer_bytes() -> Vec<u8> {
+    let mut line = Vec::new();
+    write_value(&qmp_answer(), &mut line);
+    line.push(b'\n');
+    line
+}
+
+/// The micro cases, by name: each runs one read or write.
+const MICRO: &[&str] = &[
+    "read-ping",
+    "write-ping",
+    "chunks-ping",
+    "read-qmp-1k",
+    "write-qmp-1k",
+    "read-1m",
+    "write-1m",
+];
+
+/// Returns a closure running one iteration of the micro case `name`.
+fn micro(name: &str) -> Box<dyn FnMut()> {
+    match name {
+        "read-ping" => {
+            let mut reader = Reader::new();
+            Box::new(move || {
+                let mut input = black_box(PING_REQUEST);
+                let message = reader.next_message(&mut input);
+                assert!(matches!(message, Some(Ok(_))));
+                black_box(message);
+            })
+        }
+        "write-ping" => {
+            let response = json!({"return": {}, "id": "alive-1"});
+            let mut out = Vec::with_capacity(256);
+            Box::new(move || {
+                out.clear();
+                write_value(black_box(&response), &mut out);
+                black_box(&out);
+            })
+        }
+        "chunks-ping" => Box::new(move || {
+            // What rqga does per ping: build the answer, write it given up.
+            let mut chunks = Chunks::new();
+            chunks.write_value(black_box(json!({"return": {}, "id": "alive-1"})));
+            black_box(chunks.into_pieces());
+        }),
+        "read-qmp-1k" => {
+            let bytes = qmp_answer_bytes();
+            let mut reader = Reader::new();
+            Box::new(move || {
+                let mut input = black_box(&bytes[..]);
+                let message = reader.next_message(&mut input);
+                assert!(matches!(message, Some(Ok(_))));
+                black_box(message);
+            })
+        }
+        "write-qmp-1k" => {
+            let answer = qmp_answer();
+            let mut out = Vec::with_capacity(4096);
+            Box::new(move || {
+                out.clear();
+                write_value(black_box(&answer), &mut out);
+                black_box(&out);
+            })
+        }
+        // The large-string paths, to check they stay fast: a
+        // guest-file-write request and a guest-file-read answer of 1 MiB.
+        "read-1m" => {
+            let request = format!(
+                "{{\"execute\":\"guest-file-write\",\"arguments\":{{\"handle\":1000,\"buf-b64\":\"{}\"}}}}\n",
+                base64_text(1 << 20)
+            );
+            let mut reader = Reader::new();
+            Box::new(move || {
+                let mut input = black_box(request.as_bytes());
+                let message = reader.next_message(&mut input);
+                assert!(matches!(message, Some(Ok(_))));
+                black_box(message);
+            })
+        }
+        "write-1m" => {
+            let answer = json!({"return": {"count": 786432, "buf-b64": base64_text(1 << 20),
+                "eof": false}, "id": "r-1"});
+            let mut out = Vec::with_capacity(2 << 20);
+            Box::new(move || {
+                out.clear();
+                write_value(black_box(&answer), &mut out);
+                black_box(&out);
+            })
+        }
+        _ => panic!("unknown micro case {name}; cases: {MICRO:?}"),
+    }
+}
+
+fn micro_benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("json");
+    for name in MICRO {
+        let mut run = micro(name);
+        group.bench_function(*name, |b| b.iter(&mut run));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, wire, micro_benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("WIRE_COUNT") {
+        let (name, count) = spec.split_once(':').expect("WIRE_COUNT=<case>:<n>");
+        let count: u64 = count.parse().expect("a count");
+        let mut run = micro(name);
+        for _ in 0..count {
+            run();
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

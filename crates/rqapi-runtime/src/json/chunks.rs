@@ -4,10 +4,13 @@
 
 use serde_json::Value;
 
-use super::writer::write_value;
+use super::writer::{write_string, write_value};
 
 /// Strings at least this long are moved rather than copied.
 pub const MOVE_THRESHOLD: usize = 64 * 1024;
+
+/// Bytes first reserved for the piece being written by [`Chunks::new`].
+const INITIAL_CAPACITY: usize = 256;
 
 /// Output in pieces, to be sent one after another.
 #[derive(Debug, Default)]
@@ -17,8 +20,13 @@ pub struct Chunks {
 }
 
 impl Chunks {
+    /// Room for a usual small response at once, rather than growing the
+    /// piece byte by byte through 8, 16, 32... (one allocation, not five).
     pub fn new() -> Self {
-        Chunks::default()
+        Chunks {
+            done: Vec::new(),
+            current: Vec::with_capacity(INITIAL_CAPACITY),
+        }
     }
 
     /// Appends bytes to the piece being written.
@@ -52,7 +60,7 @@ impl Chunks {
                     if i > 0 {
                         self.current.extend_from_slice(b", ");
                     }
-                    write_value(&Value::String(key), &mut self.current);
+                    write_string(&key, &mut self.current);
                     self.current.extend_from_slice(b": ");
                     self.write_value(item);
                 }

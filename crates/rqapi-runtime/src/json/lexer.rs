@@ -20,13 +20,19 @@ pub(crate) enum Token<'a> {
     Float(&'a [u8]),
     Keyword(&'a [u8]),
     String(&'a [u8]),
+    /// A string token without backslashes (its body is the value as it is).
+    PlainString(&'a [u8]),
 }
 
 impl Token<'_> {
     /// Length of the raw token text, as the message size limit counts it.
     pub(crate) fn len(&self) -> usize {
         match self {
-            Token::Integer(t) | Token::Float(t) | Token::Keyword(t) | Token::String(t) => t.len(),
+            Token::Integer(t)
+            | Token::Float(t)
+            | Token::Keyword(t)
+            | Token::String(t)
+            | Token::PlainString(t) => t.len(),
             _ => 1,
         }
     }
@@ -64,6 +70,8 @@ enum State {
     Recovery,
     String {
         quote: u8,
+        /// Whether the token has a backslash so far.
+        escaped: bool,
     },
     StringEscape {
         quote: u8,
@@ -94,7 +102,10 @@ fn string_byte(b: u8) -> bool {
 /// The state a token starting with `b` begins in; `None` if none can.
 fn token_start(b: u8) -> Option<State> {
     Some(match b {
-        b'"' | b'\'' => State::String { quote: b },
+        b'"' | b'\'' => State::String {
+            quote: b,
+            escaped: false,
+        },
         b'0' => State::Zero,
         b'1'..=b'9' => State::Digits,
         b'-' => State::Sign,
@@ -117,6 +128,7 @@ pub(crate) struct Lexer {
 #[derive(Clone, Copy)]
 enum Kind {
     String,
+    PlainString,
     Integer,
     Float,
     Keyword,
@@ -126,6 +138,7 @@ impl Kind {
     fn token(self, text: &[u8]) -> Token<'_> {
         match self {
             Kind::String => Token::String(text),
+            Kind::PlainString => Token::PlainString(text),
             Kind::Integer => Token::Integer(text),
             Kind::Float => Token::Float(text),
             Kind::Keyword => Token::Keyword(text),
@@ -222,7 +235,7 @@ impl Lexer {
                     }
                     continue;
                 }
-                State::String { quote } => {
+                State::String { quote, escaped } => {
                     // Fast path: the run of plain string bytes, capped so the
                     // size limit still trips at exactly one byte past it.
                     let room = MAX_TOKEN_SIZE + 1 - (self.held() + i - seg);
@@ -237,13 +250,15 @@ impl Lexer {
                     }
                     match b {
                         b'\\' => Step::Next(State::StringEscape { quote }),
-                        _ if b == quote => Step::End(Kind::String),
+                        _ if b == quote && escaped => Step::End(Kind::String),
+                        _ if b == quote => Step::End(Kind::PlainString),
                         _ => Step::Error,
                     }
                 }
-                State::StringEscape { quote } if string_byte(b) => {
-                    Step::Next(State::String { quote })
-                }
+                State::StringEscape { quote } if string_byte(b) => Step::Next(State::String {
+                    quote,
+                    escaped: true,
+                }),
                 State::StringEscape { .. } => Step::Error,
                 State::Sign => match b {
                     b'0' => Step::Next(State::Zero),
@@ -297,7 +312,7 @@ impl Lexer {
                 Step::End(kind) => {
                     // A string's closing quote belongs to it; other tokens
                     // end before the byte, which is looked at again.
-                    if matches!(kind, Kind::String) {
+                    if matches!(kind, Kind::String | Kind::PlainString) {
                         i += 1;
                     }
                     self.state = State::Start;

@@ -14,6 +14,7 @@
 mod chunks;
 mod error;
 mod lexer;
+mod members;
 mod number;
 mod parser;
 mod qdict_order;

@@ -7,7 +7,20 @@
 use serde_json::{Number, Value};
 
 /// Converts an integer token (`-?(0|[1-9][0-9]*)`) to a value.
-pub(crate) fn integer(text: &str) -> Value {
+pub(crate) fn integer(token: &[u8]) -> Value {
+    let (negative, digits) = match token.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, token),
+    };
+    // Usual case: up to 18 digits always fit int64, no need for `parse`.
+    if digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+        let magnitude = digits
+            .iter()
+            .fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0'));
+        return Value::Number(if negative { -magnitude } else { magnitude }.into());
+    }
+    // Number tokens are ASCII by construction of the lexer.
+    let text = std::str::from_utf8(token).unwrap_or("0");
     if let Ok(v) = text.parse::<i64>() {
         return Value::Number(v.into());
     }

@@ -8,9 +8,10 @@
 //! after an error it only counts tokens until the message would have ended,
 //! because a limit error met before that point is what QEMU reports instead.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::lexer::{LexEvent, MAX_TOKEN_SIZE, Token, TokenSink};
+use super::members::{Members, Spare};
 use super::{JsonError, number, text};
 
 /// Most tokens in one message (2^21).
@@ -42,7 +43,7 @@ enum ObjectState {
 #[derive(Debug)]
 enum Frame {
     Array(Vec<Value>, ArrayState),
-    Object(Map<String, Value>, ObjectState, String),
+    Object(Members, ObjectState, String),
 }
 
 /// Incremental recursive-descent parser for one message.
@@ -52,6 +53,8 @@ struct Parser {
     /// lexer handed its buffer over ([`TokenSink::owned_string`]).
     owned: Option<(u8, Vec<u8>)>,
     stack: Vec<Frame>,
+    /// Member list buffers of finished objects, for the next ones.
+    spare: Spare,
     result: Option<Value>,
     error: Option<JsonError>,
 }
@@ -99,13 +102,21 @@ impl Parser {
     fn begin_value(&mut self, token: Token<'_>) -> Result<(), JsonError> {
         let value = match token {
             Token::LCurly => {
-                self.stack
-                    .push(Frame::Object(Map::new(), ObjectState::Start, String::new()));
+                self.stack.push(Frame::Object(
+                    Members::new(&mut self.spare),
+                    ObjectState::Start,
+                    String::new(),
+                ));
                 return Ok(());
             }
             Token::LSquare => {
                 self.stack.push(Frame::Array(Vec::new(), ArrayState::Start));
                 return Ok(());
+            }
+            Token::PlainString(raw) => {
+                let mut s = String::with_capacity(raw.len() - 2);
+                text::decode_plain_string(raw, &mut s)?;
+                Value::String(s)
             }
             Token::String(raw) => match self.owned.take() {
                 Some((quote, body)) => Value::String(text::decode_owned_string(quote, body)?),
@@ -115,8 +126,8 @@ impl Parser {
                     Value::String(s)
                 }
             },
+            Token::Integer(raw) => number::integer(raw),
             // Number tokens are ASCII by construction of the lexer.
-            Token::Integer(raw) => number::integer(std::str::from_utf8(raw).unwrap_or("0")),
             Token::Float(raw) => number::float(std::str::from_utf8(raw).unwrap_or("0")),
             Token::Keyword(b"true") => Value::Bool(true),
             Token::Keyword(b"false") => Value::Bool(false),
@@ -132,7 +143,7 @@ impl Parser {
     fn close(&mut self) -> Result<(), JsonError> {
         let value = match self.stack.pop() {
             Some(Frame::Array(items, _)) => Value::Array(items),
-            Some(Frame::Object(map, _, _)) => Value::Object(map),
+            Some(Frame::Object(members, _, _)) => Value::Object(members.into_map(&mut self.spare)),
             None => return Err(JsonError::ExpectingValue),
         };
         self.complete(value)
@@ -146,13 +157,9 @@ impl Parser {
                 items.push(value);
                 *state = ArrayState::AfterValue;
             }
-            Some(Frame::Object(map, state, key)) => match state {
+            Some(Frame::Object(members, state, key)) => match state {
                 ObjectState::Value => {
-                    let key = std::mem::take(key);
-                    if map.contains_key(&key) {
-                        return Err(JsonError::DuplicateKey);
-                    }
-                    map.insert(key, value);
+                    members.insert(std::mem::take(key), value)?;
                     *state = ObjectState::AfterValue;
                 }
                 _ => match value {
@@ -203,25 +210,16 @@ impl Streamer {
         self.token_count == 0
     }
 
+    #[cold]
+    #[inline(never)]
     fn fail(&mut self, error: JsonError) -> Option<Result<Value, JsonError>> {
         self.reset();
         Some(Err(error))
     }
 
-    fn token(&mut self, token: Token<'_>) -> Option<Result<Value, JsonError>> {
-        self.accept(token, None)
-    }
-
-    /// `token`, or a string token whose quote and body are `owned` (then
-    /// `token` is an empty placeholder and only its kind counts).
-    fn accept(
-        &mut self,
-        token: Token<'_>,
-        owned: Option<(u8, Vec<u8>)>,
-    ) -> Option<Result<Value, JsonError>> {
-        let len = owned
-            .as_ref()
-            .map_or_else(|| token.len(), |(_, body)| body.len() + 2);
+    /// A token whose raw text is `len` bytes long (a string token handed
+    /// over in its buffer is a placeholder here, its body in `parser.owned`).
+    fn accept(&mut self, token: Token<'_>, len: usize) -> Option<Result<Value, JsonError>> {
         match token {
             Token::LCurly => self.braces += 1,
             Token::RCurly => self.braces -= 1,
@@ -240,9 +238,7 @@ impl Streamer {
         }
         self.token_bytes += len;
         self.token_count += 1;
-        self.parser.owned = owned;
         self.parser.push(token);
-        self.parser.owned = None;
         let open = self.braces > 0 || self.brackets > 0;
         if open && self.braces >= 0 && self.brackets >= 0 {
             return None;
@@ -259,15 +255,20 @@ impl Streamer {
 impl TokenSink for Streamer {
     type Output = Result<Value, JsonError>;
 
+    #[inline]
     fn event(&mut self, event: LexEvent<'_>) -> Option<Self::Output> {
         match event {
-            LexEvent::Token(token) => self.token(token),
+            LexEvent::Token(token) => self.accept(token, token.len()),
             LexEvent::Stray(raw) => self.fail(JsonError::Stray(text::lossy(raw))),
             LexEvent::TokenTooBig => self.fail(JsonError::TokenSizeLimit),
         }
     }
 
     fn owned_string(&mut self, quote: u8, body: Vec<u8>) -> Option<Self::Output> {
-        self.accept(Token::String(b"\"\""), Some((quote, body)))
+        let len = body.len() + 2;
+        self.parser.owned = Some((quote, body));
+        let out = self.accept(Token::String(b"\"\""), len);
+        self.parser.owned = None;
+        out
     }
 }

@@ -8,6 +8,13 @@ const BLOCK: usize = 64;
 /// Length of the longest prefix of bytes that pass `plain`.
 #[inline]
 fn prefix(bytes: &[u8], plain: impl Fn(u8) -> bool) -> usize {
+    prefix_with(bytes, &plain, &plain)
+}
+
+/// [`prefix`], with `bytewise` (the same test, cheaper one byte at a time,
+/// e.g. a table) for the bytes after the last clean block.
+#[inline]
+fn prefix_with(bytes: &[u8], plain: impl Fn(u8) -> bool, bytewise: impl Fn(u8) -> bool) -> usize {
     let mut i = 0;
     for block in bytes.chunks_exact(BLOCK) {
         if !block.iter().fold(true, |clean, &b| clean & plain(b)) {
@@ -17,16 +24,46 @@ fn prefix(bytes: &[u8], plain: impl Fn(u8) -> bool) -> usize {
     }
     i + bytes[i..]
         .iter()
-        .position(|&b| !plain(b))
+        .position(|&b| !bytewise(b))
         .unwrap_or(bytes.len() - i)
 }
+
+/// A byte class as a table: one load per byte in bytewise loops, where the
+/// range tests take several compares.
+const fn class_table(low: u8, high: u8) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = low as usize;
+    while b <= high as usize {
+        table[b] = b != b'\\' as usize;
+        b += 1;
+    }
+    table
+}
+
+/// `low..=high` except the backslash, as tables.
+const LEXER_CLASS: [bool; 256] = class_table(0x20, 0xFD);
+const WRITER_CLASS: [bool; 256] = {
+    let mut table = class_table(0x20, 0x7E);
+    table[b'"' as usize] = false;
+    table
+};
+
+/// Bytes the lexer looks at one by one before scanning blocks: most
+/// strings on the wire (keys, names, small values) end within them, and
+/// the lexer's input goes on past the string, so a block scan would read
+/// a whole block beyond its end.
+const LEXER_HEAD: usize = 16;
 
 /// Bytes the lexer keeps in a string without a closer look: 0x20..=0xFD,
 /// except the quote and the backslash.
 pub(crate) fn lexer_plain_run(bytes: &[u8], quote: u8) -> usize {
-    prefix(bytes, |b| {
-        (0x20..=0xFD).contains(&b) & (b != quote) & (b != b'\\')
-    })
+    let plain = |b: u8| (0x20..=0xFD).contains(&b) & (b != quote) & (b != b'\\');
+    let bytewise = |b: u8| LEXER_CLASS[usize::from(b)] & (b != quote);
+    let head = bytes.len().min(LEXER_HEAD);
+    match bytes[..head].iter().position(|&b| !bytewise(b)) {
+        Some(end) => end,
+        None => head + prefix_with(&bytes[head..], plain, bytewise),
+    }
 }
 
 /// ASCII bytes up to the first backslash (a string body that is all such
@@ -42,9 +79,11 @@ pub(crate) fn until_backslash(bytes: &[u8]) -> usize {
 
 /// Bytes the writer copies as they are: printable ASCII except `"` and `\`.
 pub(crate) fn writer_plain_run(bytes: &[u8]) -> usize {
-    prefix(bytes, |b| {
-        (0x20..0x7F).contains(&b) & (b != b'"') & (b != b'\\')
-    })
+    prefix_with(
+        bytes,
+        |b| (0x20..0x7F).contains(&b) & (b != b'"') & (b != b'\\'),
+        |b| WRITER_CLASS[usize::from(b)],
+    )
 }
 
 #[cfg(test)]

@@ -117,6 +117,13 @@ pub(crate) fn decode_owned_string(quote: u8, mut body: Vec<u8>) -> Result<String
     Ok(out)
 }
 
+/// Decodes a complete string token without backslashes (with its quotes)
+/// into `out`: exactly what [`decode_string`] does with it, without
+/// looking for escapes.
+pub(crate) fn decode_plain_string(raw: &[u8], out: &mut String) -> Result<(), JsonError> {
+    push_raw(&raw[1..raw.len() - 1], out)
+}
+
 /// Decodes a complete string token (with its quotes) into `out`.
 pub(crate) fn decode_string(raw: &[u8], out: &mut String) -> Result<(), JsonError> {
     let body_end = raw.len() - 1;

@@ -88,15 +88,15 @@ fn write_object(map: &Map<String, Value>, order: MemberOrder, out: &mut Vec<u8>)
 
 fn write_number(n: &Number, out: &mut Vec<u8>) {
     if let Some(v) = n.as_u64() {
-        out.extend_from_slice(v.to_string().as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     } else if let Some(v) = n.as_i64() {
-        out.extend_from_slice(v.to_string().as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     } else {
         format_double(n.as_f64().unwrap_or(0.0), out);
     }
 }
 
-fn write_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let u_escape = |out: &mut Vec<u8>, unit: u32| {
         out.extend_from_slice(b"\\u");
