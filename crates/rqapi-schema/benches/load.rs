@@ -4,8 +4,9 @@
 //!
 //!     cargo bench -p rqapi-schema --bench load
 //!
-//! The whole `rqapi check` process (QEMU's Python front end: ~0.55 s in
-//! process, ~0.83 s as a process), from the workspace root:
+//! The whole `rqapi check` process beside QEMU's Python front end, in one
+//! run: `QEMU_SRC=/path/to/qemu cargo bench -p rqapi --bench check_process`.
+//! By hand, from the workspace root:
 //!
 //!     cargo build --release --bin rqapi
 //!     uptime
