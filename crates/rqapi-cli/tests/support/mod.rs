@@ -15,30 +15,22 @@ use rqapi_runtime::server::{
 use rqapi_runtime::transport::{Address, Incoming, ListenOptions};
 use serde_json::{Value, json};
 
-/// A hand-written (not generated) command's table entry.
-const fn command(name: &'static str, allow_oob: bool, success_response: bool) -> CommandInfo {
-    let info = CommandInfo::new(name).not_generated();
-    let info = if allow_oob { info.allow_oob() } else { info };
-    if success_response {
-        info
-    } else {
-        info.no_success_response()
-    }
-}
-
+/// Hand-written (not generated) commands.
 const COMMANDS: &[CommandInfo] = &[
-    command("query-version", false, true),
-    command("query-commands", false, true),
-    command("query-qmp-schema", false, true),
-    command("echo", false, true),
-    command("fail", false, true),
-    command("slow", false, true),
-    command("ping", true, true),
-    command("emit-event", false, true),
-    command("guest-sync-delimited", false, true),
-    command("guest-info", false, true),
-    command("guest-ping", false, true),
-    command("guest-shutdown", false, false),
+    CommandInfo::new("query-version").not_generated(),
+    CommandInfo::new("query-commands").not_generated(),
+    CommandInfo::new("query-qmp-schema").not_generated(),
+    CommandInfo::new("echo").not_generated(),
+    CommandInfo::new("fail").not_generated(),
+    CommandInfo::new("slow").not_generated(),
+    CommandInfo::new("ping").not_generated().allow_oob(),
+    CommandInfo::new("emit-event").not_generated(),
+    CommandInfo::new("guest-sync-delimited").not_generated(),
+    CommandInfo::new("guest-info").not_generated(),
+    CommandInfo::new("guest-ping").not_generated(),
+    CommandInfo::new("guest-shutdown")
+        .not_generated()
+        .no_success_response(),
 ];
 
 /// `echo` returns its arguments; `fail` fails with a GenericError;

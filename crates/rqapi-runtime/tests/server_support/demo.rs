@@ -7,29 +7,23 @@ use rqapi_runtime::qmp::{QmpError, Request};
 use rqapi_runtime::server::{BoxFuture, CommandInfo, Context, Dispatch};
 use serde_json::{Map, Value, json};
 
-/// A hand-written (not generated) command's table entry.
-const fn command(name: &'static str, allow_oob: bool, success_response: bool) -> CommandInfo {
-    let info = CommandInfo::new(name).not_generated();
-    let info = if allow_oob { info.allow_oob() } else { info };
-    if success_response {
-        info
-    } else {
-        info.no_success_response()
-    }
-}
-
+/// Hand-written (not generated) commands.
 const COMMANDS: &[CommandInfo] = &[
-    command("query-version", false, true),
-    command("echo", false, true),
-    command("slow", false, true),
-    command("ping", true, true),
-    command("emit-event", false, true),
-    command("take-fd", false, true),
-    command("guest-sync-delimited", false, true),
-    command("guest-sync", false, true),
-    command("guest-ping", false, true),
-    command("guest-shutdown", false, false),
-    command("fail", false, false),
+    CommandInfo::new("query-version").not_generated(),
+    CommandInfo::new("echo").not_generated(),
+    CommandInfo::new("slow").not_generated(),
+    CommandInfo::new("ping").not_generated().allow_oob(),
+    CommandInfo::new("emit-event").not_generated(),
+    CommandInfo::new("take-fd").not_generated(),
+    CommandInfo::new("guest-sync-delimited").not_generated(),
+    CommandInfo::new("guest-sync").not_generated(),
+    CommandInfo::new("guest-ping").not_generated(),
+    CommandInfo::new("guest-shutdown")
+        .not_generated()
+        .no_success_response(),
+    CommandInfo::new("fail")
+        .not_generated()
+        .no_success_response(),
 ];
 
 /// `query-version` (7.2.0, package "rqapi-demo"), `echo` (returns its
