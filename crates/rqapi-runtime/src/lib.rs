@@ -15,4 +15,5 @@ pub mod memory;
 pub mod qapi;
 pub mod qmp;
 pub mod server;
+mod sync;
 pub mod transport;

@@ -8,7 +8,7 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use crate::commands::fs::ops::SystemFsOps;
 use crate::commands::fs::{FreezeNotify, FsConfig, FsState};
@@ -54,7 +54,7 @@ struct AgentFiles {
 
 impl FreezeHooks {
     fn files(&self) -> std::sync::MutexGuard<'_, AgentFiles> {
-        self.files.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::commands::lock(&self.files)
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use super::events::EventSender;
 use crate::qapi::dispatch::DispatchState;
+use crate::sync::lock;
 use crate::transport::PeerInfo;
 
 /// Per-request context handed to [`Dispatch::call`](super::Dispatch::call).
@@ -43,14 +44,6 @@ impl ClientShared {
             lock(&self.fds).extend(fds);
         }
     }
-}
-
-/// Locks a mutex, ignoring poisoning (our critical sections cannot leave
-/// the data inconsistent).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Context {

@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use super::context::lock;
 use super::output::{Output, qmp_line};
 use crate::qapi::CompatPolicy;
 use crate::qapi::event::{QapiEvent, to_message};
 use crate::qmp::{QmpError, Timestamp, event_message};
+use crate::sync::lock;
 
 /// Sends events to the clients of a [`QmpServer`](super::QmpServer).
 /// Cheap to clone; sending never waits for clients.

@@ -21,8 +21,8 @@ use tokio::sync::{Notify, watch};
 
 use serde_json::Value;
 
-use super::context::lock;
 use crate::qmp::{QmpError, error_response};
+use crate::sync::lock;
 use crate::transport::BoxedWriter;
 
 /// Pieces below this size are appended to the last piece (one write for

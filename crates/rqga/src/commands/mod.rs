@@ -24,6 +24,13 @@ use rqapi_runtime::qmp::QmpError;
 use crate::qapi::commands::{COMMANDS, Commands};
 use crate::qapi::types;
 
+/// Locks a mutex, ignoring poisoning: a poisoned lock only means another
+/// request panicked mid-way; the data itself is still consistent, so keep
+/// serving.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The command names of this (Linux) build, in schema order.
 pub fn command_names() -> impl Iterator<Item = &'static str> {
     COMMANDS.iter().map(|c| c.name)

@@ -18,7 +18,7 @@ mod spawn;
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use rqapi_runtime::qmp::QmpError;
 use tokio::io::AsyncWriteExt;
@@ -26,6 +26,7 @@ use tokio::io::AsyncWriteExt;
 use self::capture::{Captured, MAX_OUTPUT, capture};
 use super::Handlers;
 use super::base64;
+use crate::commands::lock;
 use crate::qapi::types::{self, GuestExecCaptureOutput, GuestExecCaptureOutputMode as Mode};
 
 /// qemu-ga 10.2's answer for a PID it does not know (or whose status was
@@ -73,10 +74,6 @@ impl Process {
 pub struct ExecProcesses {
     // A list, as qemu-ga's: a reused PID finds the older entry first.
     list: Arc<Mutex<Vec<Arc<Process>>>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl ExecProcesses {

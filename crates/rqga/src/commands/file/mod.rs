@@ -11,12 +11,13 @@ mod open;
 pub mod qstring;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use rqapi_runtime::qmp::QmpError;
 
 use self::io::OpenFile;
 use super::Handlers;
+use crate::commands::lock;
 use crate::qapi::types;
 use crate::state::{DEFAULT_FD_COUNTER, PersistentState};
 
@@ -47,12 +48,6 @@ impl Default for FileHandles {
     fn default() -> Self {
         Self::with_counter(HandleCounter::InMemory(Mutex::new(DEFAULT_FD_COUNTER)))
     }
-}
-
-/// A poisoned lock only means another request panicked mid-way; the
-/// table itself is still consistent, so keep serving.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// qemu-ga's `slog`.

@@ -30,6 +30,7 @@ use rqapi_runtime::qmp::QmpError;
 use super::mounts::{FsMount, parse_mountinfo, parse_mtab};
 use super::ops::{FsOps, OpError, SystemFsOps};
 use super::sysfs::SysRoots;
+use crate::commands::lock;
 use crate::commands::runner::{ProgramRunner, SystemRunner, ga_run_command};
 use crate::log;
 use crate::sys::io_error_text;
@@ -148,11 +149,7 @@ impl FsState {
 
     /// Adds a listener for frozen-state changes.
     pub fn add_notify(&self, notify: Arc<dyn FreezeNotify>) {
-        self.inner
-            .notify
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(notify);
+        lock(&self.inner.notify).push(notify);
     }
 
     /// Start-up recovery: when `config.marker` exists, a previous agent
@@ -232,11 +229,7 @@ impl FsState {
     }
 
     fn listeners(&self) -> Vec<Arc<dyn FreezeNotify>> {
-        self.inner
-            .notify
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        lock(&self.inner.notify).clone()
     }
 
     async fn blocking<T: Send + 'static>(

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::mounts::DevLookup;
+use crate::commands::lock;
 
 /// Why an operation on a mount point failed: opening it, or the ioctl.
 #[derive(Debug)]
@@ -163,10 +164,6 @@ pub struct FakeFsOps {
     pub filesystems: Mutex<HashMap<PathBuf, FakeFs>>,
     /// `("freeze"|"thaw"|"trim", mount point)` in call order.
     pub log: Mutex<Vec<(&'static str, PathBuf)>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl FakeFsOps {

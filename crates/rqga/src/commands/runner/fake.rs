@@ -2,9 +2,10 @@
 //! VM tests use it too).
 
 use std::ffi::OsString;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use super::{Captured, ProgramRunner, Quiet};
+use crate::commands::lock;
 
 /// One run a [`FakeRunner`] was asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,10 +22,6 @@ pub struct FakeRunner {
     runs: Mutex<Vec<FakeRun>>,
     captured: Mutex<Vec<(String, Captured)>>,
     quiet: Mutex<Vec<(String, Quiet)>>,
-}
-
-fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The argv joined by spaces (lossily), as the fake's scripts see it.
@@ -47,29 +44,29 @@ impl FakeRunner {
     /// Answers captured runs whose command line is `prefix` or starts
     /// with `prefix` and a space.
     pub fn on_captured(&self, prefix: &str, answer: Captured) {
-        locked(&self.captured).push((prefix.into(), answer));
+        lock(&self.captured).push((prefix.into(), answer));
     }
 
     /// The same for quiet runs.
     pub fn on_quiet(&self, prefix: &str, answer: Quiet) {
-        locked(&self.quiet).push((prefix.into(), answer));
+        lock(&self.quiet).push((prefix.into(), answer));
     }
 
     /// The runs so far.
     pub fn runs(&self) -> Vec<FakeRun> {
-        locked(&self.runs).clone()
+        lock(&self.runs).clone()
     }
 
     /// The command lines run so far, arguments joined by spaces.
     pub fn lines(&self) -> Vec<String> {
-        locked(&self.runs)
+        lock(&self.runs)
             .iter()
             .map(|r| command_line(&r.argv))
             .collect()
     }
 
     fn record(&self, argv: &[OsString], input: Option<&[u8]>) -> String {
-        locked(&self.runs).push(FakeRun {
+        lock(&self.runs).push(FakeRun {
             argv: argv.to_vec(),
             input: input.map(<[u8]>::to_vec),
         });
@@ -78,7 +75,7 @@ impl FakeRunner {
 }
 
 fn answer<T: Clone>(script: &Mutex<Vec<(String, T)>>, line: &str) -> Option<T> {
-    let script = locked(script);
+    let script = lock(script);
     let found = script.iter().find(|(p, _)| matches_prefix(line, p));
     found.map(|(_, a)| a.clone())
 }
